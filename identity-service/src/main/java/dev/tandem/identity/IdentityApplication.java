@@ -1,0 +1,25 @@
+package dev.tandem.identity;
+
+import java.time.Clock;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Starts identity-service.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class IdentityApplication {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	public static void main(String[] args) {
+		SpringApplication.run(IdentityApplication.class, args);
+	}
+}

@@ -1,0 +1,31 @@
+package dev.tandem.identity.user;
+
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
+
+/**
+ * Passwords are hashed with Argon2id and stored with their algorithm's id ({@code {argon2}...}), so the algorithm
+ * or its cost can change later while older hashes still verify.
+ */
+@Configuration(proxyBeanMethods = false)
+class PasswordHashing {
+
+	static final String CURRENT = "argon2";
+
+	@Bean
+	PasswordEncoder passwordEncoder(PasswordSettings settings) {
+		Map<String, PasswordEncoder> encoders = Map.of(
+				CURRENT, new Argon2PasswordEncoder(settings.saltLength(), settings.hashLength(), settings.parallelism(),
+						settings.memoryKib(), settings.iterations()),
+				"bcrypt", new BCryptPasswordEncoder(),
+				"pbkdf2@SpringSecurity_v5_8", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+		return new DelegatingPasswordEncoder(CURRENT, encoders);
+	}
+}

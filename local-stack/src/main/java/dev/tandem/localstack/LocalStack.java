@@ -1,0 +1,270 @@
+package dev.tandem.localstack;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on one machine: PostgreSQL with one database per service, a Kafka broker, identity-service and
+ * profile-service. {@link #main} is what the README's run command starts; tests start it through {@link #start}.
+ */
+public final class LocalStack implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+	private final PostgresServer postgres;
+
+	private final KafkaBroker kafka;
+
+	private final List<ServiceProcess> services = new ArrayList<>();
+
+	private final Settings settings;
+
+	private final Consumer<String> output;
+
+	private LocalStack(Settings settings, PostgresServer postgres, KafkaBroker kafka, Consumer<String> output) {
+		this.settings = settings;
+		this.output = output;
+		this.postgres = postgres;
+		this.kafka = kafka;
+	}
+
+	/**
+	 * How to run the stack.
+	 *
+	 * @param dataDirectory where PostgreSQL and Kafka keep their data between runs
+	 * @param postgresPort, kafkaPort, identityPort, profilePort 0 for any free port (not for the services)
+	 * @param jvmOptions options for each service's JVM, such as {@code -Xmx256m}
+	 * @param serviceArguments extra Spring Boot properties per service name ({@code identity}, {@code profile})
+	 */
+	public record Settings(Path dataDirectory, int postgresPort, int kafkaPort, int identityPort, int profilePort,
+			Path identityJar, Path profileJar, List<String> jvmOptions, Map<String, List<String>> serviceArguments) {
+
+		public Settings {
+			jvmOptions = List.copyOf(jvmOptions);
+			serviceArguments = Map.copyOf(serviceArguments);
+		}
+
+		/** The settings of the README's run command, reading overrides from the environment. */
+		static Settings local(Path repository, Path dataDirectory) {
+			return new Settings(dataDirectory, env("TANDEM_POSTGRES_PORT", 15432), env("TANDEM_KAFKA_PORT", 19092),
+					env("TANDEM_IDENTITY_PORT", 8081), env("TANDEM_PROFILE_PORT", 8082),
+					jar(repository.resolve("identity-service/target")), jar(repository.resolve("profile-service/target")),
+					javaOptions(), Map.of());
+		}
+
+		private static List<String> javaOptions() {
+			String value = System.getenv("TANDEM_JAVA_OPTS");
+			return value == null || value.isBlank() ? List.of("-Xmx256m") : List.of(value.trim().split("\\s+"));
+		}
+
+		private static int env(String name, int fallback) {
+			String value = System.getenv(name);
+			return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+		}
+	}
+
+	/** Finds the executable Spring Boot jar Maven packaged in {@code target}. */
+	public static Path jar(Path target) {
+		try (Stream<Path> files = Files.list(target)) {
+			return files.filter(file -> file.getFileName().toString().endsWith(".jar"))
+				.filter(file -> !file.getFileName().toString().endsWith("-plain.jar"))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("no jar in " + target + "; run ./mvnw package first"));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("no jar in " + target + "; run ./mvnw package first", ex);
+		}
+	}
+
+	/**
+	 * Starts PostgreSQL and Kafka, then both services, and waits until both services are ready.
+	 *
+	 * @param output receives the services' output lines, prefixed by their names
+	 */
+	public static LocalStack start(Settings settings, Consumer<String> output) throws Exception {
+		PostgresServer postgres = PostgresServer.start(settings.dataDirectory().resolve("postgres"), settings.postgresPort());
+		KafkaBroker kafka;
+		try {
+			kafka = KafkaBroker.start(settings.dataDirectory().resolve("kafka"), settings.kafkaPort());
+		}
+		catch (Exception ex) {
+			postgres.close();
+			throw ex;
+		}
+		LocalStack stack = new LocalStack(settings, postgres, kafka, output);
+		try {
+			stack.startService("identity");
+			stack.startService("profile");
+			stack.awaitReady(Duration.ofSeconds(120));
+		}
+		catch (Exception ex) {
+			stack.close();
+			throw ex;
+		}
+		return stack;
+	}
+
+	/**
+	 * Starts (or starts again, after {@link ServiceProcess#kill()}) the named service: {@code identity} or
+	 * {@code profile}.
+	 */
+	public ServiceProcess startService(String name) throws Exception {
+		boolean identity = name.equals("identity");
+		PostgresServer.Database database = postgres.database(identity ? "identity" : "profile");
+		List<String> arguments = new ArrayList<>(List.of(
+				"--spring.r2dbc.url=" + database.r2dbcUrl(),
+				"--spring.r2dbc.username=" + database.username(),
+				"--spring.r2dbc.password=" + database.password(),
+				"--spring.flyway.url=" + database.jdbcUrl(),
+				"--spring.flyway.user=" + database.username(),
+				"--spring.flyway.password=" + database.password(),
+				"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers()));
+		arguments.addAll(settings.serviceArguments().getOrDefault(name, List.of()));
+		services.removeIf(service -> service.name().equals(name) && !service.isAlive());
+		String prefix = String.format("%-8s | ", name);
+		ServiceProcess service = ServiceProcess.start(name, identity ? settings.identityJar() : settings.profileJar(),
+				identity ? settings.identityPort() : settings.profilePort(), settings.jvmOptions(), arguments,
+				line -> output.accept(prefix + line));
+		services.add(service);
+		return service;
+	}
+
+	private void awaitReady(Duration timeout) throws InterruptedException {
+		for (ServiceProcess service : services) {
+			Duration took = service.awaitReady(timeout);
+			log.info("{} ready on {} after {} ms", service.name(), service.baseUrl(), took.toMillis());
+		}
+	}
+
+	public PostgresServer postgres() {
+		return postgres;
+	}
+
+	public KafkaBroker kafka() {
+		return kafka;
+	}
+
+	public ServiceProcess service(String name) {
+		return services.stream()
+			.filter(service -> service.name().equals(name))
+			.reduce((first, second) -> second)
+			.orElseThrow(() -> new IllegalArgumentException("no service " + name));
+	}
+
+	/** Stops the services gracefully, then Kafka, then PostgreSQL. */
+	@Override
+	public void close() throws Exception {
+		List<CompletableFuture<Void>> stopping = services.stream().map(service -> CompletableFuture.runAsync(() -> {
+			try {
+				service.close();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		})).toList();
+		CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+		try {
+			kafka.close();
+		}
+		finally {
+			postgres.close();
+		}
+	}
+
+	/**
+	 * The README's run command: {@code ./run.sh [--fresh]}. Ctrl-C stops everything it started; data stays in
+	 * {@code .tandem/} unless {@code --fresh} is given.
+	 */
+	public static void main(String[] args) throws Exception {
+		Path repository = Path.of(System.getProperty("tandem.repository", ".")).toAbsolutePath().normalize();
+		Path data = repository.resolve(".tandem");
+		for (String arg : args) {
+			switch (arg) {
+				case "--fresh" -> deleteRecursively(data);
+				case "--help", "-h" -> {
+					usage(System.out);
+					return;
+				}
+				default -> {
+					usage(System.err);
+					System.exit(2);
+				}
+			}
+		}
+		Settings settings = Settings.local(repository, data);
+		log.info("Starting PostgreSQL on {} and Kafka on {}, data in {}", settings.postgresPort(), settings.kafkaPort(), data);
+		CountDownLatch stopped = new CountDownLatch(1);
+		LocalStack stack = start(settings, System.out::println, stopped);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			log.info("Stopping Tandem");
+			try {
+				stack.close();
+			}
+			catch (Exception ex) {
+				log.warn("Stopping did not finish cleanly", ex);
+			}
+		}, "tandem-shutdown"));
+		log.info("Tandem is up: identity-service {}, profile-service {}. Ctrl-C stops it.",
+				stack.service("identity").baseUrl(), stack.service("profile").baseUrl());
+		stopped.await();
+	}
+
+	private static LocalStack start(Settings settings, Consumer<String> output, CountDownLatch stopped) throws Exception {
+		LocalStack stack = start(settings, output);
+		for (ServiceProcess service : stack.services) {
+			Thread watcher = new Thread(() -> {
+				try {
+					int status = service.waitFor();
+					log.warn("{} exited with status {}", service.name(), status);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				stopped.countDown();
+			}, service.name() + "-watcher");
+			watcher.setDaemon(true);
+			watcher.start();
+		}
+		return stack;
+	}
+
+	private static void usage(PrintStream out) {
+		out.println("usage: ./run.sh [--fresh]");
+		out.println("  --fresh  delete the data of earlier runs (.tandem/) before starting");
+	}
+
+	static void deleteRecursively(@Nullable Path directory) {
+		if (directory == null || !Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> files = Files.walk(directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach(file -> {
+				try {
+					Files.delete(file);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+}

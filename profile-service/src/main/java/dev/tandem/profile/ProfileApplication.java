@@ -1,0 +1,25 @@
+package dev.tandem.profile;
+
+import java.time.Clock;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Starts profile-service.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class ProfileApplication {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	public static void main(String[] args) {
+		SpringApplication.run(ProfileApplication.class, args);
+	}
+}
