@@ -249,7 +249,7 @@ public final class LocalStack implements AutoCloseable {
 		out.println("  --fresh  delete the data of earlier runs (.tandem/) before starting");
 	}
 
-	static void deleteRecursively(@Nullable Path directory) {
+	public static void deleteRecursively(@Nullable Path directory) {
 		if (directory == null || !Files.exists(directory)) {
 			return;
 		}

@@ -1,7 +1,8 @@
 package dev.tandem.identity.outbox;
 
+import java.nio.charset.StandardCharsets;
+
 import dev.tandem.events.EventEnvelope;
-import io.r2dbc.postgresql.codec.Json;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -28,7 +29,7 @@ public class Outbox {
 	public Mono<Void> append(String topic, String key, EventEnvelope envelope, byte[] data) {
 		return database.sql("""
 				insert into outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, payload)
-				values (:eventId, :topic, :key, :type, :source, :subject, :occurredAt, :payload)""")
+				values (:eventId, :topic, :key, :type, :source, :subject, :occurredAt, cast(:payload as json))""")
 			.bind("eventId", envelope.id())
 			.bind("topic", topic)
 			.bind("key", key)
@@ -36,7 +37,8 @@ public class Outbox {
 			.bind("source", envelope.source().toString())
 			.bind("subject", envelope.subject())
 			.bind("occurredAt", envelope.time())
-			.bind("payload", Json.of(data))
+			// As text, not the Json codec: that binds jsonb, which would reorder the producer's bytes.
+			.bind("payload", new String(data, StandardCharsets.UTF_8))
 			.then();
 	}
 }

@@ -1,6 +1,7 @@
 package dev.tandem.identity.outbox;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 import dev.tandem.events.EventEnvelope;
 import io.cloudevents.CloudEvent;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
-import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -174,7 +174,7 @@ class OutboxRelay implements SmartLifecycle {
 					new EventEnvelope(row.get("event_id", UUID.class), row.get("event_type", String.class),
 							URI.create(row.get("source", String.class)), row.get("subject", String.class),
 							row.get("occurred_at", Instant.class)),
-					row.get("payload", Json.class).asArray()))
+					row.get("payload", String.class).getBytes(StandardCharsets.UTF_8)))
 			.all()
 			.collectList()
 			.block(settings.sendTimeout());

@@ -1,0 +1,31 @@
+package dev.tandem.identity;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import dev.tandem.events.user.UserEvents;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * identity-service on a real PostgreSQL database of its own and a real (embedded, KRaft) Kafka broker, with cheap
+ * password hashing so tests measure behaviour, not Argon2.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+				"tandem.passwords.argon2.memory-kib=1024", "tandem.passwords.argon2.iterations=1",
+				"tandem.events.partitions=2" })
+@AutoConfigureWebTestClient
+@EmbeddedKafka(partitions = 2, topics = UserEvents.TOPIC)
+@ContextConfiguration(initializers = TestDatabase.class)
+public @interface IdentityIntegrationTest {
+}

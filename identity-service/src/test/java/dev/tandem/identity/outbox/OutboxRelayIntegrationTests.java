@@ -1,0 +1,80 @@
+package dev.tandem.identity.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tandem.identity.IdentityIntegrationTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IdentityIntegrationTest
+class OutboxRelayIntegrationTests {
+
+	@Autowired
+	WebTestClient http;
+
+	@Autowired
+	DatabaseClient database;
+
+	@Autowired
+	EmbeddedKafkaBroker kafka;
+
+	@Test
+	void publishesTheEventKeyedByUserIdWithCloudEventsHeaders() {
+		UUID userId = register("frank" + UUID.randomUUID().toString().substring(0, 8));
+
+		List<ConsumerRecord<String, byte[]>> messages = UserEventsTopicReader.messagesFor(kafka.getBrokersAsString(),
+				userId, 1, Duration.ofSeconds(30));
+
+		assertThat(messages).hasSize(1);
+		ConsumerRecord<String, byte[]> message = messages.get(0);
+		Map<String, Object> row = database.sql("select event_id::text as event_id, occurred_at from outbox where message_key = :key")
+			.bind("key", userId.toString()).fetch().one().block();
+		assertThat(UserEventsTopicReader.header(message, "ce_id")).contains((String) row.get("event_id"));
+		assertThat(UserEventsTopicReader.header(message, "ce_type")).contains("dev.tandem.identity.user.created.v1");
+		assertThat(UserEventsTopicReader.header(message, "ce_specversion")).contains("1.0");
+		assertThat(UserEventsTopicReader.header(message, "ce_source")).contains("/tandem/identity-service");
+		assertThat(UserEventsTopicReader.header(message, "ce_subject")).contains(userId.toString());
+		assertThat(UserEventsTopicReader.header(message, "content-type")).contains("application/json");
+		assertThat(UserEventsTopicReader.header(message, "ce_time")).hasValueSatisfying(
+				time -> assertThat(Instant.parse(time)).isEqualTo(((java.time.OffsetDateTime) row.get("occurred_at")).toInstant()));
+		assertThat(new String(message.value(), StandardCharsets.UTF_8)).contains("\"userId\":\"" + userId + "\"")
+			.doesNotContain("password");
+	}
+
+	@Test
+	void marksTheEventPublishedOnlyOnceTheBrokerHasIt() {
+		UUID userId = register("grace" + UUID.randomUUID().toString().substring(0, 8));
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> database
+			.sql("select published_at is not null from outbox where message_key = :key")
+			.bind("key", userId.toString()).map(r -> r.get(0, Boolean.class)).one().block());
+
+		assertThat(UserEventsTopicReader.messagesFor(kafka.getBrokersAsString(), userId, 1, Duration.ofSeconds(10)))
+			.hasSize(1);
+	}
+
+	private UUID register(String name) {
+		Map<?, ?> user = http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("username", name, "email", name + "@example.com", "password", "long enough password"))
+			.exchange()
+			.expectStatus().isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		return UUID.fromString((String) user.get("id"));
+	}
+}
