@@ -1,0 +1,126 @@
+package dev.tandem.profile.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tandem.events.user.UserCreated;
+import dev.tandem.events.user.UserEvents;
+import dev.tandem.profile.ProfileIntegrationTest;
+import dev.tandem.profile.profiles.Profile;
+import dev.tandem.profile.profiles.Profiles;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.CloudEventSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@ProfileIntegrationTest
+class UserEventsListenerIntegrationTests {
+
+	@Autowired
+	EmbeddedKafkaBroker kafka;
+
+	@Autowired
+	Profiles profiles;
+
+	@Autowired
+	DatabaseClient database;
+
+	KafkaProducer<String, CloudEvent> producer;
+
+	@BeforeEach
+	void connect() {
+		producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()),
+				new StringSerializer(), new CloudEventSerializer());
+	}
+
+	@AfterEach
+	void disconnect() {
+		producer.close();
+	}
+
+	@Test
+	void createsTheProfileOfANewUser() {
+		UserCreated alice = userCreated("alice", "Alice", "Liddell");
+
+		send(UUID.randomUUID(), alice);
+
+		Profile profile = awaitProfile(alice.userId());
+		assertThat(profile.username()).isEqualTo(alice.username());
+		assertThat(profile.email()).isEqualTo(alice.email());
+		assertThat(profile.displayName()).isEqualTo("Alice Liddell");
+		assertThat(profile.identityVersion()).isEqualTo(1);
+	}
+
+	@Test
+	void createsExactlyOneProfileForDuplicateDeliveries() {
+		UserCreated bob = userCreated("bob", "Bob", "Builder");
+		UUID eventId = UUID.randomUUID();
+
+		send(eventId, bob);
+		send(eventId, bob);
+		// the same fact again under another event id, as a republished backfill would send it
+		send(UUID.randomUUID(), bob);
+		UserCreated sentinel = userCreated("sentinel", "", "");
+		send(UUID.randomUUID(), sentinel);
+
+		// One partition: once the event sent last is applied, every duplicate before it was handled.
+		awaitProfile(sentinel.userId());
+		assertThat(database.sql("select count(*) from profiles where user_id = :id").bind("id", bob.userId())
+			.map(row -> row.get(0, Long.class)).one().block()).isEqualTo(1);
+		assertThat(profiles.findById(bob.userId()).block().displayName()).isEqualTo("Bob Builder");
+	}
+
+	@Test
+	void skipsAnEventThatCanNeverBeProcessedAndKeepsConsuming() {
+		try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()), new StringSerializer(),
+				new ByteArraySerializer())) {
+			ProducerRecord<String, byte[]> poison = new ProducerRecord<>(UserEvents.TOPIC, "poison",
+					"{not json".getBytes(StandardCharsets.UTF_8));
+			poison.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
+				.add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))
+				.add("ce_type", UserCreated.TYPE.getBytes(StandardCharsets.UTF_8))
+				.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8))
+				.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+			raw.send(poison);
+		}
+		UserCreated after = userCreated("carol", "Carol", "");
+
+		send(UUID.randomUUID(), after);
+
+		assertThat(awaitProfile(after.userId()).displayName()).isEqualTo("Carol");
+	}
+
+	private Profile awaitProfile(UUID userId) {
+		return await().atMost(Duration.ofSeconds(30)).until(() -> profiles.findById(userId).block(),
+				profile -> profile != null);
+	}
+
+	private void send(UUID eventId, UserCreated event) {
+		producer.send(new ProducerRecord<>(UserEvents.TOPIC, event.userId().toString(),
+				UserEvents.toCloudEvent(eventId, event)));
+		producer.flush();
+	}
+
+	private static UserCreated userCreated(String name, String firstName, String lastName) {
+		String username = name + UUID.randomUUID().toString().substring(0, 8);
+		return new UserCreated(UUID.randomUUID(), 1, Instant.now(), username, username + "@example.com", firstName,
+				lastName, true, null);
+	}
+}
