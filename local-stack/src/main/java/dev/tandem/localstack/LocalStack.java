@@ -27,6 +27,8 @@ public final class LocalStack implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
+	private static volatile boolean stopping;
+
 	private final PostgresServer postgres;
 
 	private final KafkaBroker kafka;
@@ -212,6 +214,7 @@ public final class LocalStack implements AutoCloseable {
 		CountDownLatch stopped = new CountDownLatch(1);
 		LocalStack stack = start(settings, System.out::println, stopped);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			stopping = true;
 			log.info("Stopping Tandem");
 			try {
 				stack.close();
@@ -223,6 +226,8 @@ public final class LocalStack implements AutoCloseable {
 		log.info("Tandem is up: identity-service {}, profile-service {}. Ctrl-C stops it.",
 				stack.service("identity").baseUrl(), stack.service("profile").baseUrl());
 		stopped.await();
+		// A service exited on its own: stop the rest (through the shutdown hook) and say so.
+		System.exit(1);
 	}
 
 	private static LocalStack start(Settings settings, Consumer<String> output, CountDownLatch stopped) throws Exception {
@@ -231,7 +236,9 @@ public final class LocalStack implements AutoCloseable {
 			Thread watcher = new Thread(() -> {
 				try {
 					int status = service.waitFor();
-					log.warn("{} exited with status {}", service.name(), status);
+					if (!stopping) {
+						log.warn("{} exited with status {}; stopping the rest", service.name(), status);
+					}
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();

@@ -18,6 +18,7 @@ import io.cloudevents.CloudEvent;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -60,6 +62,8 @@ class OutboxRelay implements SmartLifecycle {
 
 	private final OutboxSettings settings;
 
+	private final ObjectProvider<NewTopic> topics;
+
 	private final Semaphore wakeups = new Semaphore(0);
 
 	private volatile boolean running;
@@ -71,13 +75,14 @@ class OutboxRelay implements SmartLifecycle {
 	private @Nullable Disposable notifications;
 
 	OutboxRelay(DatabaseClient database, KafkaTemplate<String, CloudEvent> kafka, KafkaAdmin admin,
-			R2dbcConnectionDetails connectionDetails, OutboxSettings settings) {
+			R2dbcConnectionDetails connectionDetails, OutboxSettings settings, ObjectProvider<NewTopic> topics) {
 		this.database = database;
 		this.kafka = kafka;
 		this.admin = admin;
 		// A connection of its own, outside the pool, that stays subscribed to the channel.
 		this.listenerConnections = ConnectionFactories.get(connectionDetails.getConnectionFactoryOptions());
 		this.settings = settings;
+		this.topics = topics;
 	}
 
 	@Override
@@ -137,6 +142,7 @@ class OutboxRelay implements SmartLifecycle {
 	}
 
 	private void run() {
+		warmUp();
 		Duration backoff = Duration.ZERO;
 		while (running) {
 			try {
@@ -201,6 +207,20 @@ class OutboxRelay implements SmartLifecycle {
 			.block(settings.sendTimeout());
 		log.debug("Published {} outbox events", batch.size());
 		return batch.size();
+	}
+
+	/**
+	 * Creates the producer, its connections and its partition metadata before the first event needs them, so the
+	 * first sign-up after a start is as fast as the others. A broker that is down now is retried by the main loop.
+	 */
+	private void warmUp() {
+		try {
+			ensureTopics();
+			topics.orderedStream().forEach(topic -> kafka.partitionsFor(topic.name()));
+		}
+		catch (RuntimeException ex) {
+			log.info("Kafka is not reachable yet; events wait in the outbox until it is: {}", ex.toString());
+		}
 	}
 
 	private void ensureTopics() {

@@ -1,8 +1,8 @@
 package dev.tandem.identity.web;
 
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import dev.tandem.identity.user.EmailTaken;
 import dev.tandem.identity.user.UsernameTaken;
@@ -37,10 +37,10 @@ class Problems extends ResponseEntityExceptionHandler {
 	@Override
 	protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-		List<Map<String, String>> errors = ex.getFieldErrors()
+		List<FieldProblem> errors = ex.getFieldErrors()
 			.stream()
-			.map(error -> Map.of("field", error.getField(), "pointer", "/" + error.getField().replace('.', '/'),
-					"message", messageOf(error)))
+			.sorted(Comparator.comparing(FieldError::getField))
+			.map(error -> new FieldProblem(error.getField(), "/" + error.getField().replace('.', '/'), messageOf(error)))
 			.toList();
 		ProblemDetail problem = ex.getBody();
 		problem.setType(INVALID_REQUEST);
@@ -66,6 +66,10 @@ class Problems extends ResponseEntityExceptionHandler {
 			.title("Email taken")
 			.property("field", "email")
 			.build();
+	}
+
+	/** One invalid field: its name, its JSON pointer in the request body, and what is wrong with it. */
+	record FieldProblem(String field, String pointer, String message) {
 	}
 
 	private static String messageOf(FieldError error) {

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -26,7 +27,7 @@ class ListenerErrors {
 		backOff.setMaxInterval(10_000);
 		DefaultErrorHandler handler = new DefaultErrorHandler((record, failure) -> log.error(
 				"Skipping event that can never be processed: topic {} partition {} offset {}: {}", record.topic(),
-				record.partition(), record.offset(), failure.getMessage()), backOff);
+				record.partition(), record.offset(), NestedExceptionUtils.getMostSpecificCause(failure).getMessage()), backOff);
 		handler.addNotRetryableExceptions(MalformedEvent.class, DeserializationException.class);
 		return handler;
 	}

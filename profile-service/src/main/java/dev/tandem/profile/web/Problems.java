@@ -3,6 +3,14 @@ package dev.tandem.profile.web;
 import java.net.URI;
 
 import dev.tandem.profile.profiles.ProfileNotFound;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponse;
@@ -17,6 +25,17 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 class Problems extends ResponseEntityExceptionHandler {
 
 	static final URI PROFILE_NOT_FOUND = URI.create("https://tandem.dev/problems/profile-not-found");
+
+	@Override
+	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		if (ex.getCause() instanceof TypeMismatchException mismatch && ex.getMethodParameter() != null) {
+			ex.getBody().setDetail("'" + mismatch.getValue() + "' is not a valid "
+					+ ex.getMethodParameter().getParameterName() + ": expected a "
+					+ ex.getMethodParameter().getParameterType().getSimpleName() + ".");
+		}
+		return super.handleServerWebInputException(ex, headers, status, exchange);
+	}
 
 	@ExceptionHandler
 	ErrorResponse profileNotFound(ProfileNotFound ex) {

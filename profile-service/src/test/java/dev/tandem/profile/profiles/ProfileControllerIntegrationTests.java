@@ -55,6 +55,8 @@ class ProfileControllerIntegrationTests {
 		http.get().uri("/api/profiles/not-a-uuid")
 			.exchange()
 			.expectStatus().isBadRequest()
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.detail").isEqualTo("'not-a-uuid' is not a valid userId: expected a UUID.");
 	}
 }
