@@ -23,9 +23,14 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
 				"tandem.passwords.argon2.memory-kib=1024", "tandem.passwords.argon2.iterations=1",
+				"tandem.tokens.signing-key.generate=true", "tandem.admin.username=root",
+				"tandem.admin.email=root@example.com", "tandem.admin.password=" + IdentityIntegrationTest.ADMIN_PASSWORD,
 				"tandem.events.partitions=2" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(partitions = 2, topics = UserEvents.TOPIC)
 @ContextConfiguration(initializers = TestDatabase.class)
 public @interface IdentityIntegrationTest {
+
+	/** The password of the first admin, {@code root}, created at start-up from configuration. */
+	String ADMIN_PASSWORD = "root has a long passphrase";
 }

@@ -137,6 +137,16 @@ public final class LocalStack implements AutoCloseable {
 				"--spring.flyway.user=" + database.username(),
 				"--spring.flyway.password=" + database.password(),
 				"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers()));
+		String issuer = "http://localhost:" + settings.identityPort();
+		if (identity) {
+			arguments.add("--tandem.tokens.issuer=" + issuer);
+			arguments.add("--tandem.tokens.signing-key.private-key=file:"
+					+ SigningKeyFile.in(settings.dataDirectory().resolve("keys")).toAbsolutePath());
+		}
+		else {
+			arguments.add("--tandem.identity.base-url=http://127.0.0.1:" + settings.identityPort());
+			arguments.add("--tandem.identity.issuer=" + issuer);
+		}
 		arguments.addAll(settings.serviceArguments().getOrDefault(name, List.of()));
 		services.removeIf(service -> service.name().equals(name) && !service.isAlive());
 		String prefix = String.format("%-8s | ", name);

@@ -7,10 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-import dev.tandem.events.EventJson;
-import dev.tandem.events.user.UserCreated;
-import dev.tandem.events.user.UserEvents;
-import dev.tandem.identity.outbox.Outbox;
 import io.r2dbc.postgresql.api.PostgresqlException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -29,19 +25,22 @@ class Registration {
 
 	private final Users users;
 
-	private final Outbox outbox;
+	private final UserEventOutbox events;
 
 	private final PasswordEncoder passwords;
+
+	private final PasswordPolicy policy;
 
 	private final TransactionalOperator transactions;
 
 	private final Clock clock;
 
-	Registration(Users users, Outbox outbox, PasswordEncoder passwords, TransactionalOperator transactions,
-			Clock clock) {
+	Registration(Users users, UserEventOutbox events, PasswordEncoder passwords, PasswordPolicy policy,
+			TransactionalOperator transactions, Clock clock) {
 		this.users = users;
-		this.outbox = outbox;
+		this.events = events;
 		this.passwords = passwords;
+		this.policy = policy;
 		this.transactions = transactions;
 		this.clock = clock;
 	}
@@ -49,31 +48,36 @@ class Registration {
 	/**
 	 * Registers a user from a validated request.
 	 *
-	 * @return the new user; fails with {@link UsernameTaken} or {@link EmailTaken} when another user has either
+	 * @return the new user; fails with {@link WeakPassword}, {@link UsernameTaken} or {@link EmailTaken}
 	 */
 	Mono<User> register(RegistrationRequest request) {
+		return register(request, List.of());
+	}
+
+	/** Registers a user with the given roles; the first admin is made this way. */
+	Mono<User> register(RegistrationRequest request, List<String> roles) {
 		String username = Objects.requireNonNull(request.username()).strip();
 		String email = Objects.requireNonNull(request.email()).strip();
-		// Hashing costs tens of milliseconds of CPU by design: keep it off the event loop.
-		return Mono.fromCallable(() -> passwords.encode(request.password()))
-			.subscribeOn(Schedulers.boundedElastic())
-			.flatMap(hash -> {
-				Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-				User user = new User(UUID.randomUUID(), username, email, hash, blankIfNull(request.firstName()),
-						blankIfNull(request.lastName()), true, false, List.of(), now, null, 1);
-				UserCreated created = new UserCreated(user.id(), user.version(), now, user.username(), user.email(),
-						user.firstName(), user.lastName(), user.active(), request.profile());
-				return users.insert(user)
-					.then(outbox.append(UserEvents.TOPIC, user.id().toString(),
-							UserEvents.envelope(UUID.randomUUID(), created), EventJson.write(created)))
-					.thenReturn(user)
-					.as(transactions::transactional);
-			})
+		String password = Objects.requireNonNull(request.password());
+		// The policy and the hash cost milliseconds of CPU by design: keep them off the event loop.
+		return Mono.fromCallable(() -> {
+			policy.check(password, username, email, "password");
+			return passwords.encode(password);
+		}).subscribeOn(Schedulers.boundedElastic()).flatMap(hash -> {
+			Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+			User user = new User(UUID.randomUUID(), username, email, hash, blankIfNull(request.firstName()),
+					blankIfNull(request.lastName()), true, false, roles, now, null, 1);
+			return users.insert(user)
+				.then(events.created(user, request.profile()))
+				.thenReturn(user)
+				.as(transactions::transactional);
+		})
 			.onErrorMap(ex -> isViolationOf(ex, "users_username_key"), ex -> new UsernameTaken(username))
 			.onErrorMap(ex -> isViolationOf(ex, "users_email_key"), ex -> new EmailTaken(email));
 	}
 
-	private static boolean isViolationOf(Throwable failure, String constraint) {
+	/** Whether {@code failure} is PostgreSQL refusing a row for the named unique index or constraint. */
+	static boolean isViolationOf(Throwable failure, String constraint) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof PostgresqlException postgres
 					&& postgres.getErrorDetails().getConstraintName().filter(constraint::equals).isPresent()) {

@@ -1,17 +1,31 @@
 package dev.tandem.identity.user;
 
+import java.util.List;
+import java.util.UUID;
+
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The users API.
+ * The users API: registration for anyone, the own account for signed-in users, every account for admins (the
+ * security configuration decides who reaches which route).
  */
 @RestController
 @RequestMapping("/api/users")
@@ -19,13 +33,71 @@ class UserController {
 
 	private final Registration registration;
 
-	UserController(Registration registration) {
+	private final Accounts accounts;
+
+	private final Users users;
+
+	UserController(Registration registration, Accounts accounts, Users users) {
 		this.registration = registration;
+		this.accounts = accounts;
+		this.users = users;
 	}
 
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<UserView> register(@Valid @RequestBody RegistrationRequest request) {
 		return registration.register(request).map(UserView::of);
+	}
+
+	@GetMapping("/me")
+	Mono<UserView> me(@AuthenticationPrincipal Jwt token) {
+		return accounts.find(userIdOf(token)).map(UserView::of);
+	}
+
+	@PatchMapping("/me")
+	Mono<UserView> changeMe(@AuthenticationPrincipal Jwt token, @Valid @RequestBody AccountChanges.OwnChanges changes) {
+		return accounts.changeOwn(userIdOf(token), changes).map(UserView::of);
+	}
+
+	@PostMapping("/me/password")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	Mono<Void> changePassword(@AuthenticationPrincipal Jwt token,
+			@Valid @RequestBody AccountChanges.PasswordChange change) {
+		return accounts.changePassword(userIdOf(token), change);
+	}
+
+	@GetMapping
+	Mono<UserPage> search(@RequestParam(defaultValue = "") @Size(max = 150) String q,
+			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+		return users.search(q, page, size)
+			.map(UserView::of)
+			.collectList()
+			.zipWith(users.count(q), (items, total) -> new UserPage(items, page, size, total));
+	}
+
+	@GetMapping("/{id}")
+	Mono<UserView> user(@PathVariable UUID id) {
+		return accounts.find(id).map(UserView::of);
+	}
+
+	@PatchMapping("/{id}")
+	Mono<UserView> change(@PathVariable UUID id, @Valid @RequestBody AccountChanges.AdminChanges changes) {
+		return accounts.changeByAdmin(id, changes).map(UserView::of);
+	}
+
+	@DeleteMapping("/{id}")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	Mono<Void> delete(@PathVariable UUID id) {
+		return accounts.delete(id);
+	}
+
+	/** The user a token was issued to; a service's token has no user and is refused here by the security rules. */
+	static UUID userIdOf(Jwt token) {
+		return UUID.fromString(token.getSubject());
+	}
+
+	/** One page of users, in a stable order (username, then id). */
+	record UserPage(List<UserView> items, int page, int size, long total) {
 	}
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Repository;
  * The users table.
  */
 @Repository
-class Users {
+public class Users {
 
 	private final DatabaseClient database;
 
@@ -48,8 +49,91 @@ class Users {
 			.then();
 	}
 
-	Mono<User> findById(UUID id) {
+	/** Writes every mutable column of {@code user}, whose version the caller has already advanced. */
+	Mono<Void> update(User user) {
+		return database.sql("""
+				update users set email = :email, password_hash = :passwordHash, first_name = :firstName,
+				                 last_name = :lastName, active = :active, roles = :roles, version = :version
+				where id = :id""")
+			.bind("id", user.id())
+			.bind("email", user.email())
+			.bind("passwordHash", Parameter.fromOrEmpty(user.passwordHash(), String.class))
+			.bind("firstName", user.firstName())
+			.bind("lastName", user.lastName())
+			.bind("active", user.active())
+			.bind("roles", user.roles().toArray(String[]::new))
+			.bind("version", user.version())
+			.then();
+	}
+
+	Mono<Void> delete(UUID id) {
+		return database.sql("delete from users where id = :id").bind("id", id).then();
+	}
+
+	public Mono<User> findById(UUID id) {
 		return database.sql("select * from users where id = :id").bind("id", id).map(Users::read).one();
+	}
+
+	/** Reads the user and locks its row until the transaction ends, so concurrent changes apply one after another. */
+	Mono<User> lock(UUID id) {
+		return database.sql("select * from users where id = :id for update").bind("id", id).map(Users::read).one();
+	}
+
+	/**
+	 * Finds the user a login names: a username or an email address, case-insensitively (seed 003's
+	 * {@code USERNAME_FIELD}). A username match wins over an email match.
+	 */
+	public Mono<User> findByLogin(String login) {
+		return database.sql("""
+				select * from users where lower(username) = lower(:login) or lower(email) = lower(:login)
+				order by (lower(username) = lower(:login)) desc limit 1""")
+			.bind("login", login)
+			.map(Users::read)
+			.one();
+	}
+
+	public Mono<Void> recordLogin(UUID id, Instant at, String passwordHash) {
+		return database.sql("update users set last_login = :at, password_hash = :hash where id = :id")
+			.bind("id", id)
+			.bind("at", at)
+			.bind("hash", passwordHash)
+			.then();
+	}
+
+	Mono<Boolean> anyWithRole(String role) {
+		return database.sql("select exists (select 1 from users where :role = any(roles))")
+			.bind("role", role)
+			.map(row -> Boolean.TRUE.equals(row.get(0, Boolean.class)))
+			.one();
+	}
+
+	/** One page of the users matching {@code query} (username, email or name; empty for all), ordered by username. */
+	Flux<User> search(String query, int page, int size) {
+		return database.sql("""
+				select * from users where :all or lower(username) like :pattern or lower(email) like :pattern
+				   or lower(first_name || ' ' || last_name) like :pattern
+				order by lower(username), id limit :size offset :offset""")
+			.bind("all", query.isBlank())
+			.bind("pattern", pattern(query))
+			.bind("size", size)
+			.bind("offset", (long) page * size)
+			.map(Users::read)
+			.all();
+	}
+
+	Mono<Long> count(String query) {
+		return database.sql("""
+				select count(*) from users where :all or lower(username) like :pattern
+				   or lower(email) like :pattern or lower(first_name || ' ' || last_name) like :pattern""")
+			.bind("all", query.isBlank())
+			.bind("pattern", pattern(query))
+			.map(row -> row.get(0, Long.class))
+			.one();
+	}
+
+	private static String pattern(String query) {
+		String escaped = query.strip().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+		return "%" + escaped + "%";
 	}
 
 	private static User read(Readable row) {

@@ -4,13 +4,19 @@ import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 
+import dev.tandem.identity.token.TokenRefused;
+import dev.tandem.identity.token.TooManyLoginAttempts;
 import dev.tandem.identity.user.EmailTaken;
+import dev.tandem.identity.user.UserNotFound;
 import dev.tandem.identity.user.UsernameTaken;
+import dev.tandem.identity.user.WeakPassword;
+import dev.tandem.identity.user.WrongCurrentPassword;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.FieldError;
@@ -70,6 +76,65 @@ class Problems extends ResponseEntityExceptionHandler {
 
 	/** One invalid field: its name, its JSON pointer in the request body, and what is wrong with it. */
 	record FieldProblem(String field, String pointer, String message) {
+	}
+
+	@ExceptionHandler
+	ErrorResponse weakPassword(WeakPassword ex) {
+		return ErrorResponse.builder(ex, HttpStatus.BAD_REQUEST, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/weak-password"))
+			.title("Weak password")
+			.property("rule", ex.rule())
+			.property("errors", List.of(new FieldProblem(ex.field(), "/" + ex.field(), ex.getMessage())))
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse wrongCurrentPassword(WrongCurrentPassword ex) {
+		return ErrorResponse.builder(ex, HttpStatus.BAD_REQUEST, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/wrong-current-password"))
+			.title("Wrong current password")
+			.property("errors", List.of(new FieldProblem("currentPassword", "/currentPassword", ex.getMessage())))
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse userNotFound(UserNotFound ex) {
+		return ErrorResponse.builder(ex, HttpStatus.NOT_FOUND, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/user-not-found"))
+			.title("User not found")
+			.build();
+	}
+
+	/**
+	 * Token endpoint refusals keep RFC 6749's {@code error} and {@code error_description} members, so OAuth2 client
+	 * libraries understand them, inside a problem document.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> tokenRefused(TokenRefused ex) {
+		HttpStatus status = ex.error().equals("invalid_client") ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST;
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		problem.setType(URI.create("https://tandem.dev/problems/oauth2-" + ex.error().replace('_', '-')));
+		problem.setTitle("Token request refused");
+		problem.setProperty("error", ex.error());
+		problem.setProperty("error_description", ex.getMessage());
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (status == HttpStatus.UNAUTHORIZED) {
+			response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"tandem\"");
+		}
+		return response.body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> tooManyLoginAttempts(TooManyLoginAttempts ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage());
+		problem.setType(URI.create("https://tandem.dev/problems/too-many-login-attempts"));
+		problem.setTitle("Too many login attempts");
+		problem.setProperty("error", "invalid_grant");
+		problem.setProperty("error_description", ex.getMessage());
+		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds() + 1)))
+			.body(problem);
 	}
 
 	private static String messageOf(FieldError error) {

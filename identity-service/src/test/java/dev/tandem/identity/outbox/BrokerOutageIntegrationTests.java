@@ -35,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tandem.passwords.argon2.memory-kib=1024", "tandem.passwords.argon2.iterations=1",
+				"tandem.tokens.signing-key.generate=true",
 				"tandem.outbox.max-backoff=1s" })
 @AutoConfigureWebTestClient
 @ContextConfiguration(initializers = TestDatabase.class)

@@ -1,0 +1,133 @@
+package dev.tandem.identity.user;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Changes to existing accounts. Each change locks the user's row, advances its version and, when it touches a fact
+ * other services hold (email, names, active), writes {@code UserUpdated} or {@code UserDeleted} to the outbox in the
+ * same transaction.
+ */
+@Service
+class Accounts {
+
+	private final Users users;
+
+	private final UserEventOutbox events;
+
+	private final PasswordEncoder passwords;
+
+	private final PasswordPolicy policy;
+
+	private final Sessions sessions;
+
+	private final TransactionalOperator transactions;
+
+	Accounts(Users users, UserEventOutbox events, PasswordEncoder passwords, PasswordPolicy policy, Sessions sessions,
+			TransactionalOperator transactions) {
+		this.users = users;
+		this.events = events;
+		this.passwords = passwords;
+		this.policy = policy;
+		this.sessions = sessions;
+		this.transactions = transactions;
+	}
+
+	Mono<User> find(UUID id) {
+		return users.findById(id).switchIfEmpty(Mono.error(() -> new UserNotFound(id)));
+	}
+
+	Mono<User> changeOwn(UUID id, AccountChanges.OwnChanges changes) {
+		return change(id, changes.email(), user -> user.changed(orElse(changes.email(), user.email()),
+				orElse(changes.firstName(), user.firstName()), orElse(changes.lastName(), user.lastName()),
+				user.active(), user.roles()));
+	}
+
+	Mono<User> changeByAdmin(UUID id, AccountChanges.AdminChanges changes) {
+		return change(id, changes.email(), user -> user.changed(orElse(changes.email(), user.email()),
+				orElse(changes.firstName(), user.firstName()), orElse(changes.lastName(), user.lastName()),
+				changes.active() == null ? user.active() : changes.active(),
+				changes.roles() == null ? user.roles() : List.copyOf(new LinkedHashSet<>(changes.roles()))));
+	}
+
+	/** Sets a new password after checking the current one; every session of the user ends. */
+	Mono<Void> changePassword(UUID id, AccountChanges.PasswordChange change) {
+		String current = Objects.requireNonNull(change.currentPassword());
+		String next = Objects.requireNonNull(change.newPassword());
+		return find(id).publishOn(Schedulers.boundedElastic()).map(user -> {
+			if (user.passwordHash() == null || !passwords.matches(current, user.passwordHash())) {
+				throw new WrongCurrentPassword();
+			}
+			policy.check(next, user.username(), user.email(), "newPassword");
+			return passwords.encode(next);
+		})
+			.flatMap(hash -> users.lock(id)
+				.flatMap(user -> users.update(user.withPasswordHash(hash)))
+				.then(sessions.endAll(id))
+				.as(transactions::transactional));
+	}
+
+	/** Deletes the user and writes {@code UserDeleted}; its sessions go with it. */
+	Mono<Void> delete(UUID id) {
+		return users.lock(id)
+			.switchIfEmpty(Mono.error(() -> new UserNotFound(id)))
+			.flatMap(user -> users.delete(id).then(events.deleted(user.changed(user.email(), user.firstName(),
+					user.lastName(), user.active(), user.roles()))))
+			.as(transactions::transactional);
+	}
+
+	private Mono<User> change(UUID id, @Nullable String requestedEmail, UnaryOperator<User> change) {
+		return users.lock(id).switchIfEmpty(Mono.error(() -> new UserNotFound(id))).flatMap(before -> {
+			User after = change.apply(before);
+			Set<String> changed = changedFacts(before, after);
+			if (changed.isEmpty() && before.roles().equals(after.roles())) {
+				return Mono.just(before);
+			}
+			Mono<Void> written = users.update(after);
+			if (!changed.isEmpty()) {
+				written = written.then(events.updated(after, changed));
+			}
+			if (before.active() && !after.active()) {
+				written = written.then(sessions.endAll(id));
+			}
+			return written.thenReturn(after);
+		})
+			.as(transactions::transactional)
+			// The unique index re-checks an email change, race-safe like registration.
+			.onErrorMap(ex -> Registration.isViolationOf(ex, "users_email_key"),
+					ex -> new EmailTaken(String.valueOf(requestedEmail)));
+	}
+
+	private static Set<String> changedFacts(User before, User after) {
+		Set<String> changed = new LinkedHashSet<>();
+		if (!before.email().equals(after.email())) {
+			changed.add("email");
+		}
+		if (!before.firstName().equals(after.firstName())) {
+			changed.add("firstName");
+		}
+		if (!before.lastName().equals(after.lastName())) {
+			changed.add("lastName");
+		}
+		if (before.active() != after.active()) {
+			changed.add("active");
+		}
+		return changed;
+	}
+
+	private static String orElse(@Nullable String value, String current) {
+		return value == null ? current : value.strip();
+	}
+}

@@ -1,0 +1,61 @@
+package dev.tandem.identity.user;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.nulabinc.zxcvbn.StandardDictionaries;
+import com.nulabinc.zxcvbn.Zxcvbn;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What a new password must be: long enough, not the account's own name or address, not one of the common passwords
+ * bundled with zxcvbn (30 000 of them), and not trivially guessable by zxcvbn's estimate.
+ */
+@Component
+class PasswordPolicy {
+
+	static final int MINIMUM_LENGTH = 12;
+
+	private final Map<String, Integer> commonPasswords;
+
+	private final Zxcvbn strength = new Zxcvbn();
+
+	PasswordPolicy() {
+		try {
+			this.commonPasswords = StandardDictionaries.PASSWORDS_LOADER.load().getRankedDictionary();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("the common-password list could not be read", ex);
+		}
+	}
+
+	/**
+	 * Checks a new password for an account.
+	 *
+	 * @param field the request field holding the password, named in the failure
+	 * @throws WeakPassword naming the first rule the password breaks
+	 */
+	void check(String password, String username, String email, String field) {
+		if (password.codePointCount(0, password.length()) < MINIMUM_LENGTH) {
+			throw new WeakPassword("too-short", field,
+					"The password must be at least " + MINIMUM_LENGTH + " characters long.");
+		}
+		String lower = password.toLowerCase(Locale.ROOT);
+		String localPart = email.contains("@") ? email.substring(0, email.indexOf('@')) : email;
+		if (lower.equals(username.toLowerCase(Locale.ROOT)) || lower.equals(email.toLowerCase(Locale.ROOT))
+				|| lower.equals(localPart.toLowerCase(Locale.ROOT))) {
+			throw new WeakPassword("similar-to-account", field, "The password must not be the username or email.");
+		}
+		if (commonPasswords.containsKey(lower)) {
+			throw new WeakPassword("too-common", field, "The password is on the list of common passwords.");
+		}
+		if (strength.measure(password, List.of(username, email, localPart)).getScore() < 2) {
+			throw new WeakPassword("too-guessable", field,
+					"The password is too easy to guess: avoid repeats, sequences and keyboard patterns.");
+		}
+	}
+}
