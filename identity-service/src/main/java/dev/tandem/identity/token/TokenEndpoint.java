@@ -198,7 +198,11 @@ class TokenEndpoint {
 
 	private static String clientAddress(ServerWebExchange exchange) {
 		InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-		return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+		if (remote == null) {
+			return "unknown";
+		}
+		// Behind a gateway the address comes from a forwarded header, unresolved.
+		return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
 	}
 
 	/** Client id and secret, from HTTP Basic (client_secret_basic) or the form (client_secret_post). */

@@ -1,8 +1,10 @@
 package dev.tandem.events.user;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -24,6 +26,7 @@ public record UserUpdated(UUID userId, long version, Instant occurredAt, String 
 		Objects.requireNonNull(email, "email");
 		firstName = firstName == null ? "" : firstName;
 		lastName = lastName == null ? "" : lastName;
-		changedFields = changedFields == null ? Set.of() : Set.copyOf(changedFields);
+		// sorted, so the same change always serialises the same way
+		changedFields = changedFields == null ? Set.of() : Collections.unmodifiableSortedSet(new TreeSet<>(changedFields));
 	}
 }

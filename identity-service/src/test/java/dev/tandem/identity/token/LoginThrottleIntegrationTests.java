@@ -1,0 +1,81 @@
+package dev.tandem.identity.token;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.tandem.identity.IdentityIntegrationTest;
+import dev.tandem.identity.TestUsers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Repeated failures are slowed down and then refused for a while, per account and address, never for good. The
+ * client address comes from {@code X-Forwarded-For}, as behind a gateway.
+ */
+@IdentityIntegrationTest
+@TestPropertySource(properties = { "server.forward-headers-strategy=framework", "tandem.login-throttle.max-failures=3",
+		"tandem.login-throttle.lock=2s", "tandem.login-throttle.max-lock=4s", "tandem.login-throttle.slow-down-after=2",
+		"tandem.login-throttle.slow-down-step=300ms" })
+class LoginThrottleIntegrationTests {
+
+	@Autowired
+	WebTestClient http;
+
+	TestUsers users;
+
+	@BeforeEach
+	void setUp() {
+		users = new TestUsers(http);
+	}
+
+	@Test
+	void locksTheAccountAtTheAttackersAddressOnlyAndReleasesIt() {
+		String victim = TestUsers.unique("victim");
+		users.register(victim);
+		for (int i = 0; i < 3; i++) {
+			login(victim, "wrong guess " + i, "203.0.113.7").expectStatus().isBadRequest();
+		}
+
+		// Even the right password is refused from the attacker's address while the lock lasts...
+		login(victim, TestUsers.PASSWORD, "203.0.113.7")
+			.expectStatus().isEqualTo(429)
+			.expectHeader().value(HttpHeaders.RETRY_AFTER, value -> assertThat(Long.parseLong(value)).isBetween(1L, 3L))
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		// ...but the victim, elsewhere, still gets in.
+		login(victim, TestUsers.PASSWORD, "198.51.100.20").expectStatus().isOk();
+		// And the lock ends by itself.
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+			.until(() -> login(victim, TestUsers.PASSWORD, "203.0.113.7").returnResult(String.class).getStatus().value() == 200);
+	}
+
+	@Test
+	void slowsDownRepeatedFailures() {
+		String name = TestUsers.unique("slow");
+		users.register(name);
+		login(name, "wrong guess 1", "192.0.2.1").expectStatus().isBadRequest();
+		login(name, "wrong guess 2", "192.0.2.2").expectStatus().isBadRequest();
+
+		long started = System.nanoTime();
+		login(name, "wrong guess 3", "192.0.2.3").expectStatus().isBadRequest();
+
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+	}
+
+	private WebTestClient.ResponseSpec login(String username, String password, String address) {
+		return http.post().uri("/oauth2/token").header("X-Forwarded-For", address)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body(BodyInserters.fromFormData("grant_type", "password").with("username", username).with("password", password))
+			.exchange();
+	}
+
+}

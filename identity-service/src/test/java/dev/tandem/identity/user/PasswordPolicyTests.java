@@ -1,0 +1,37 @@
+package dev.tandem.identity.user;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PasswordPolicyTests {
+
+	private final PasswordPolicy policy = new PasswordPolicy();
+
+	@ParameterizedTest
+	@CsvSource({ "short pass, too-short", "alice-liddell, similar-to-account", "ALICE@EXAMPLE.COM, similar-to-account",
+			"1qaz2wsx3edc, too-common", "123qweasdzxc, too-common", "aaaaaaaaaaaaaaaa, too-guessable" })
+	void refusesAPasswordNamingTheRuleItBreaks(String password, String rule) {
+		assertThatThrownBy(() -> policy.check(password, "alice-liddell", "alice@example.com", "password"))
+			.isInstanceOfSatisfying(WeakPassword.class, weak -> {
+				org.assertj.core.api.Assertions.assertThat(weak.rule()).isEqualTo(rule);
+				org.assertj.core.api.Assertions.assertThat(weak.field()).isEqualTo("password");
+			});
+	}
+
+	@Test
+	void acceptsALongUncommonPassphrase() {
+		assertThatCode(() -> policy.check("correct horse battery staple", "alice", "alice@example.com", "password"))
+			.doesNotThrowAnyException();
+	}
+
+	@Test
+	void countsCharactersNotBytes() {
+		assertThatThrownBy(() -> policy.check("ééééééééééé", "alice", "alice@example.com", "password"))
+			.isInstanceOfSatisfying(WeakPassword.class,
+					weak -> org.assertj.core.api.Assertions.assertThat(weak.rule()).isEqualTo("too-short"));
+	}
+}
