@@ -24,6 +24,6 @@ import org.springframework.test.context.ContextConfiguration;
 		properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
 @AutoConfigureWebTestClient
 @EmbeddedKafka(partitions = 1, topics = UserEvents.TOPIC)
-@ContextConfiguration(initializers = TestDatabase.class)
+@ContextConfiguration(initializers = { TestDatabase.class, TestIssuer.class })
 public @interface ProfileIntegrationTest {
 }

@@ -2,28 +2,89 @@ package dev.tandem.profile.profiles;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The profiles API.
+ * The profiles API. Every profile response carries its version as {@code ETag}; a change may name the version it
+ * was made against in {@code If-Match}.
  */
 @RestController
 @RequestMapping("/api/profiles")
 class ProfileController {
 
+	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
+
 	private final Profiles profiles;
 
-	ProfileController(Profiles profiles) {
+	private final ProfileEditing editing;
+
+	private final ProfileSettings settings;
+
+	ProfileController(Profiles profiles, ProfileEditing editing, ProfileSettings settings) {
 		this.profiles = profiles;
+		this.editing = editing;
+		this.settings = settings;
+	}
+
+	@GetMapping("/me")
+	Mono<ResponseEntity<ProfileView>> me(@AuthenticationPrincipal JwtAuthenticationToken caller) {
+		UUID userId = userIdOf(caller);
+		return profiles.findById(userId)
+			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)))
+			.map(profile -> withEtag(profile, ProfileView.of(profile)));
+	}
+
+	@PatchMapping(path = "/me", consumes = { MERGE_PATCH_JSON, "application/json" })
+	Mono<ResponseEntity<ProfileView>> changeMe(@AuthenticationPrincipal JwtAuthenticationToken caller,
+			@RequestBody JsonNode patch, @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+		return editing.patch(userIdOf(caller), patch, ifMatch).map(profile -> withEtag(profile, ProfileView.of(profile)));
 	}
 
 	@GetMapping("/{userId}")
-	Mono<ProfileView> profile(@PathVariable UUID userId) {
-		return profiles.findById(userId).map(ProfileView::of).switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)));
+	Mono<ResponseEntity<ProfileView>> profile(@PathVariable UUID userId,
+			@AuthenticationPrincipal JwtAuthenticationToken caller) {
+		boolean everything = isAdmin(caller) || userId.toString().equals(caller.getName());
+		return profiles.findById(userId)
+			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)))
+			.map(profile -> withEtag(profile, everything ? ProfileView.of(profile)
+					: ProfileView.publicPart(profile, settings.publicFields())));
+	}
+
+	/** Admins only (the security rules see to it): support changing someone's profile. */
+	@PatchMapping(path = "/{userId}", consumes = { MERGE_PATCH_JSON, "application/json" })
+	Mono<ResponseEntity<ProfileView>> change(@PathVariable UUID userId, @RequestBody JsonNode patch,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+		return editing.patch(userId, patch, ifMatch).map(profile -> withEtag(profile, ProfileView.of(profile)));
+	}
+
+	private static ResponseEntity<ProfileView> withEtag(Profile profile, ProfileView view) {
+		return ResponseEntity.ok().eTag(ProfileEditing.etag(profile.version())).body(view);
+	}
+
+	private static boolean isAdmin(JwtAuthenticationToken caller) {
+		return caller.getAuthorities().stream().anyMatch(authority -> authority.getAuthority().equals("ROLE_admin"));
+	}
+
+	private static UUID userIdOf(JwtAuthenticationToken caller) {
+		try {
+			return UUID.fromString(caller.getName());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new NotAUser(caller.getName());
+		}
 	}
 }

@@ -2,7 +2,10 @@ package dev.tandem.profile.web;
 
 import java.net.URI;
 
+import dev.tandem.profile.profiles.InvalidProfile;
+import dev.tandem.profile.profiles.NotAUser;
 import dev.tandem.profile.profiles.ProfileNotFound;
+import dev.tandem.profile.profiles.StaleProfile;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.TypeMismatchException;
@@ -35,6 +38,31 @@ class Problems extends ResponseEntityExceptionHandler {
 					+ ex.getMethodParameter().getParameterType().getSimpleName() + ".");
 		}
 		return super.handleServerWebInputException(ex, headers, status, exchange);
+	}
+
+	@ExceptionHandler
+	ErrorResponse invalidProfile(InvalidProfile ex) {
+		return ErrorResponse.builder(ex, HttpStatus.BAD_REQUEST, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/invalid-profile"))
+			.title("Invalid profile")
+			.property("errors", ex.problems())
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse staleProfile(StaleProfile ex) {
+		return ErrorResponse.builder(ex, HttpStatus.PRECONDITION_FAILED, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/stale-profile"))
+			.title("Profile changed meanwhile")
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse notAUser(NotAUser ex) {
+		return ErrorResponse.builder(ex, HttpStatus.FORBIDDEN, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/forbidden"))
+			.title("Forbidden")
+			.build();
 	}
 
 	@ExceptionHandler

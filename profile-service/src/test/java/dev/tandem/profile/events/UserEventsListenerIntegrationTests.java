@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.tandem.events.user.UserCreated;
+import dev.tandem.events.user.UserDeleted;
+import dev.tandem.events.user.UserEvent;
+import dev.tandem.events.user.UserUpdated;
 import dev.tandem.events.user.UserEvents;
 import dev.tandem.profile.ProfileIntegrationTest;
 import dev.tandem.profile.profiles.Profile;
@@ -107,12 +110,50 @@ class UserEventsListenerIntegrationTests {
 		assertThat(awaitProfile(after.userId()).displayName()).isEqualTo("Carol");
 	}
 
+	@Test
+	void copiesANewerEmailAndIgnoresAStaleUpdate() {
+		UserCreated user = userCreated("hugo", "Hugo", "");
+		send(UUID.randomUUID(), user);
+		send(UUID.randomUUID(), updated(user, 3, "hugo@new.example"));
+		send(UUID.randomUUID(), updated(user, 2, "hugo@stale.example"));
+		UserCreated sentinel = userCreated("sentinel", "", "");
+		send(UUID.randomUUID(), sentinel);
+
+		awaitProfile(sentinel.userId());
+		Profile profile = profiles.findById(user.userId()).block();
+		assertThat(profile.email()).isEqualTo("hugo@new.example");
+		assertThat(profile.identityVersion()).isEqualTo(3);
+	}
+
+	@Test
+	void removesTheProfileOfADeletedUserForGood() {
+		UserCreated user = userCreated("ivan", "Ivan", "");
+		send(UUID.randomUUID(), user);
+		awaitProfile(user.userId());
+
+		send(UUID.randomUUID(), new UserDeleted(user.userId(), 2, Instant.now(), user.username(), user.email(), "Ivan",
+				"", true));
+		// A replay of older events must not bring the profile back.
+		send(UUID.randomUUID(), user);
+		send(UUID.randomUUID(), updated(user, 2, "ivan@late.example"));
+		UserCreated sentinel = userCreated("sentinel", "", "");
+		send(UUID.randomUUID(), sentinel);
+
+		awaitProfile(sentinel.userId());
+		assertThat(profiles.findById(user.userId()).blockOptional()).isEmpty();
+	}
+
+	private static UserUpdated updated(UserCreated user, long version, String email) {
+		return new UserUpdated(user.userId(), version, Instant.now(), user.username(), email, user.firstName(),
+				user.lastName(), true, java.util.Set.of("email"));
+	}
+
 	private Profile awaitProfile(UUID userId) {
 		return await().atMost(Duration.ofSeconds(30)).until(() -> profiles.findById(userId).block(),
 				profile -> profile != null);
 	}
 
-	private void send(UUID eventId, UserCreated event) {
+	private void send(UUID eventId, UserEvent event) {
 		producer.send(new ProducerRecord<>(UserEvents.TOPIC, event.userId().toString(),
 				UserEvents.toCloudEvent(eventId, event)));
 		producer.flush();

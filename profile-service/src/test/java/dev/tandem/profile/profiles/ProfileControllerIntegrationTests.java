@@ -1,18 +1,29 @@
 package dev.tandem.profile.profiles;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.profile.ProfileIntegrationTest;
+import dev.tandem.profile.TestIssuer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 @ProfileIntegrationTest
 class ProfileControllerIntegrationTests {
+
+	private static final MediaType MERGE_PATCH = MediaType.parseMediaType("application/merge-patch+json");
 
 	@Autowired
 	WebTestClient http;
@@ -21,42 +32,197 @@ class ProfileControllerIntegrationTests {
 	Profiles profiles;
 
 	@Test
-	void servesTheProfileKeyedByUserId() {
-		UUID userId = UUID.randomUUID();
-		profiles.createFor(new UserCreated(userId, 1, Instant.now(), "dinah", "dinah@example.com", "Dinah", "", true,
-				null), Instant.now()).block();
+	void servesUsersTheirWholeProfileWithItsVersionAsETag() {
+		UUID userId = existingProfile("dinah");
 
-		http.get().uri("/api/profiles/{id}", userId)
-			.exchange()
+		http.get().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId))).exchange()
 			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
 			.expectBody()
 			.jsonPath("$.userId").isEqualTo(userId.toString())
 			.jsonPath("$.username").isEqualTo("dinah")
-			.jsonPath("$.displayName").isEqualTo("Dinah")
-			.jsonPath("$.version").isEqualTo(1);
+			.jsonPath("$.email").isEqualTo("dinah@example.com")
+			.jsonPath("$.displayName").isEqualTo("Dinah");
+	}
+
+	@Test
+	void showsOthersOnlyThePublicPartAndAdminsEverything() {
+		UUID userId = existingProfile("edith");
+		patchMe(userId, Map.of("bio", "Sister", "birthdate", "1990-05-04", "phoneNumber", "+441234567890"))
+			.expectStatus().isOk();
+
+		http.get().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.bio").isEqualTo("Sister")
+			.jsonPath("$.username").isEqualTo("edith")
+			.jsonPath("$.email").doesNotExist()
+			.jsonPath("$.birthdate").doesNotExist()
+			.jsonPath("$.phoneNumber").doesNotExist();
+		http.get().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID(), "admin")))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.email").isEqualTo("edith@example.com")
+			.jsonPath("$.birthdate").isEqualTo("1990-05-04");
+	}
+
+	@Test
+	void appliesAMergePatchWhereNullRemovesAField() {
+		UUID userId = existingProfile("fanny");
+		patchMe(userId, Map.of("bio", "First bio", "company", "Wonderland Ltd")).expectStatus().isOk();
+
+		http.patch().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId))).contentType(MERGE_PATCH)
+			.bodyValue("{\"company\": null, \"location\": \"Oxford\"}")
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"3\"")
+			.expectBody()
+			.jsonPath("$.bio").isEqualTo("First bio")
+			.jsonPath("$.company").doesNotExist()
+			.jsonPath("$.location").isEqualTo("Oxford")
+			.jsonPath("$.version").isEqualTo(3);
+	}
+
+	@Test
+	void refusesInvalidValuesNamingEachWithAPointerAndChangesNothing() {
+		UUID userId = existingProfile("gwen");
+
+		patchMe(userId, Map.of("bio", "x".repeat(501), "website", "ftp://example.com", "birthdate", "1850-01-01",
+				"phoneNumber", "0123", "shoeSize", "42"))
+			.expectStatus().isBadRequest()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[*].pointer").value(pointers -> assertThat((List<Object>) pointers)
+				.containsExactlyInAnyOrder("/bio", "/website", "/birthdate", "/phoneNumber", "/shoeSize"));
+
+		Profile unchanged = profiles.findById(userId).block();
+		assertThat(unchanged.version()).isEqualTo(1);
+		assertThat(unchanged.bio()).isNull();
+	}
+
+	@Test
+	void refusesAChangeMadeAgainstAStaleVersion() {
+		UUID userId = existingProfile("hilda");
+		patchMe(userId, Map.of("bio", "v2")).expectStatus().isOk();
+
+		http.patch().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId)))
+			.header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MERGE_PATCH).bodyValue(Map.of("bio", "lost update"))
+			.exchange()
+			.expectStatus().isEqualTo(412)
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(profiles.findById(userId).block().bio()).isEqualTo("v2");
+	}
+
+	@Test
+	void forbidsChangingSomeoneElsesProfileButLetsAnAdmin() {
+		UUID userId = existingProfile("iris");
+
+		http.patch().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
+			.contentType(MERGE_PATCH).bodyValue(Map.of("bio", "defaced"))
+			.exchange()
+			.expectStatus().isForbidden()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(profiles.findById(userId).block().bio()).isNull();
+
+		http.patch().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID(), "admin")))
+			.contentType(MERGE_PATCH).bodyValue(Map.of("bio", "fixed by support"))
+			.exchange()
+			.expectStatus().isOk();
+		assertThat(profiles.findById(userId).block().bio()).isEqualTo("fixed by support");
+	}
+
+	@Test
+	void refusesRequestsWithoutAToken() {
+		http.get().uri("/api/profiles/{id}", existingProfile("jane")).exchange()
+			.expectStatus().isUnauthorized()
+			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void refusesAnExpiredToken() {
+		UUID userId = existingProfile("kate");
+		String expired = TestIssuer.token(claims -> claims.subject(userId.toString())
+			.issuedAt(Instant.now().minusSeconds(3600))
+			.expiresAt(Instant.now().minusSeconds(1800)));
+
+		refused(expired);
+	}
+
+	@Test
+	void refusesATokenFromAnotherIssuer() {
+		UUID userId = existingProfile("lena");
+
+		refused(TestIssuer.token(claims -> claims.subject(userId.toString()).issuer("http://evil.test")));
+	}
+
+	@Test
+	void refusesATokenForAnotherAudience() {
+		UUID userId = existingProfile("mona");
+
+		refused(TestIssuer.token(claims -> claims.subject(userId.toString()).audience(List.of("billing"))));
+	}
+
+	@Test
+	void refusesATokenSignedWithAnUnpublishedKey() {
+		refused(TestIssuer.tokenSignedWithForeignKey(existingProfile("nora")));
+	}
+
+	@Test
+	void refusesAnUnsignedToken() {
+		UUID userId = existingProfile("olga");
+		String signed = TestIssuer.userToken(userId);
+		String header = Base64.getUrlEncoder().withoutPadding()
+			.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+
+		refused(header + "." + signed.split("\\.")[1] + ".");
 	}
 
 	@Test
 	void answersNotFoundAsAProblemWhenThereIsNoProfile() {
 		UUID userId = UUID.randomUUID();
 
-		http.get().uri("/api/profiles/{id}", userId)
+		http.get().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
 			.exchange()
 			.expectStatus().isNotFound()
 			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
 			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/profile-not-found")
-			.jsonPath("$.detail").value(detail -> org.assertj.core.api.Assertions.assertThat((String) detail)
-				.contains(userId.toString()));
+			.jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(userId.toString()));
 	}
 
 	@Test
 	void answersBadRequestAsAProblemForAnIdThatIsNoUuid() {
-		http.get().uri("/api/profiles/not-a-uuid")
+		http.get().uri("/api/profiles/not-a-uuid").headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
 			.exchange()
 			.expectStatus().isBadRequest()
 			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
 			.jsonPath("$.detail").isEqualTo("'not-a-uuid' is not a valid userId: expected a UUID.");
+	}
+
+	private void refused(String token) {
+		http.get().uri("/api/profiles/me").headers(bearer(token)).exchange()
+			.expectStatus().isUnauthorized()
+			.expectHeader().value(HttpHeaders.WWW_AUTHENTICATE, value -> assertThat(value).contains("invalid_token"));
+	}
+
+	private WebTestClient.ResponseSpec patchMe(UUID userId, Map<String, Object> patch) {
+		return http.patch().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId)))
+			.contentType(MERGE_PATCH).bodyValue(patch).exchange();
+	}
+
+	private UUID existingProfile(String username) {
+		UUID userId = UUID.randomUUID();
+		profiles.createFor(new UserCreated(userId, 1, Instant.now(), username, username + "@example.com",
+				username.substring(0, 1).toUpperCase() + username.substring(1), "", true, null), Instant.now()).block();
+		return userId;
+	}
+
+	private static Consumer<HttpHeaders> bearer(String token) {
+		return headers -> headers.setBearerAuth(token);
 	}
 }
