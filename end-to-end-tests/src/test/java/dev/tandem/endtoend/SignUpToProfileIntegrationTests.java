@@ -2,10 +2,12 @@ package dev.tandem.endtoend;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,10 @@ class SignUpToProfileIntegrationTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+	private static final String PASSWORD = "correct horse battery staple";
+
+	private static final String ADMIN_PASSWORD = "root has a long passphrase";
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static Path data;
@@ -47,7 +53,9 @@ class SignUpToProfileIntegrationTests {
 				LocalStack.jar(Path.of("..", "identity-service", "target")),
 				LocalStack.jar(Path.of("..", "profile-service", "target")), List.of("-Xmx256m"),
 				Map.of("identity", List.of("--tandem.passwords.argon2.memory-kib=1024",
-						"--tandem.passwords.argon2.iterations=1"))), line -> append(log, line));
+						"--tandem.passwords.argon2.iterations=1", "--tandem.admin.username=root",
+						"--tandem.admin.email=root@example.com", "--tandem.admin.password=" + ADMIN_PASSWORD))),
+				line -> append(log, line));
 	}
 
 	@AfterAll
@@ -59,17 +67,16 @@ class SignUpToProfileIntegrationTests {
 	}
 
 	@Test
-	void aRegisteredUserGetsAProfileKeyedByTheUserId() throws Exception {
+	void aRegisteredUserSignsInAndReadsTheProfileKeyedByTheUserId() throws Exception {
 		String name = "alice" + UUID.randomUUID().toString().substring(0, 8);
 
-		HttpResponse<String> registered = post(stack.service("identity").baseUrl() + "/api/users", Map.of(
-				"username", name, "email", name + "@example.com", "password", "correct horse battery staple",
-				"firstName", "Alice", "lastName", "Liddell"));
+		HttpResponse<String> registered = register(name);
 
 		assertThat(registered.statusCode()).isEqualTo(201);
 		assertThat(registered.body()).doesNotContain("password").doesNotContain("argon2");
 		String userId = JSON.readTree(registered.body()).get("id").asString();
-		JsonNode profile = awaitProfile(userId);
+		String token = login(name, PASSWORD);
+		JsonNode profile = awaitProfile("me", token);
 		assertThat(profile.get("userId").asString()).isEqualTo(userId);
 		assertThat(profile.get("username").asString()).isEqualTo(name);
 		assertThat(profile.get("displayName").asString()).isEqualTo("Alice Liddell");
@@ -80,23 +87,69 @@ class SignUpToProfileIntegrationTests {
 		stack.service("profile").kill();
 		String name = "bob" + UUID.randomUUID().toString().substring(0, 8);
 
-		HttpResponse<String> registered = post(stack.service("identity").baseUrl() + "/api/users",
-				Map.of("username", name, "email", name + "@example.com", "password", "correct horse battery staple"));
+		HttpResponse<String> registered = register(name);
 		assertThat(registered.statusCode()).isEqualTo(201);
 		stack.startService("profile").awaitReady(Duration.ofSeconds(120));
 
 		String userId = JSON.readTree(registered.body()).get("id").asString();
-		assertThat(awaitProfile(userId).get("username").asString()).isEqualTo(name);
+		assertThat(awaitProfile(userId, login(name, PASSWORD)).get("username").asString()).isEqualTo(name);
 	}
 
-	private static JsonNode awaitProfile(String userId) {
+	@Test
+	void anEmailChangeReachesTheProfileAndADeletedUserLosesIt() throws Exception {
+		String name = "carol" + UUID.randomUUID().toString().substring(0, 8);
+		String userId = JSON.readTree(register(name).body()).get("id").asString();
+		String token = login(name, PASSWORD);
+		awaitProfile("me", token);
+
+		HttpResponse<String> changed = send(HttpRequest.newBuilder(URI.create(identity() + "/api/users/me"))
+			.header("Authorization", "Bearer " + token)
+			.header("Content-Type", "application/json")
+			.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"email\":\"" + name + "@new.example\"}")));
+		assertThat(changed.statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> name.concat("@new.example")
+			.equals(awaitProfile("me", token).path("email").asString()));
+
+		String admin = login("root", ADMIN_PASSWORD);
+		HttpResponse<String> deleted = send(HttpRequest.newBuilder(URI.create(identity() + "/api/users/" + userId))
+			.header("Authorization", "Bearer " + admin)
+			.DELETE());
+		assertThat(deleted.statusCode()).isEqualTo(204);
+		await().atMost(Duration.ofSeconds(30)).until(() -> send(HttpRequest
+			.newBuilder(URI.create(stack.service("profile").baseUrl() + "/api/profiles/" + userId))
+			.header("Authorization", "Bearer " + admin)).statusCode() == 404);
+	}
+
+	private static HttpResponse<String> register(String name) throws Exception {
+		return post(identity() + "/api/users", Map.of("username", name, "email", name + "@example.com", "password",
+				PASSWORD, "firstName", "Alice", "lastName", "Liddell"));
+	}
+
+	private static String login(String username, String password) throws Exception {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(identity() + "/oauth2/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username="
+					+ URLEncoder.encode(username, StandardCharsets.UTF_8) + "&password="
+					+ URLEncoder.encode(password, StandardCharsets.UTF_8))));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return JSON.readTree(response.body()).get("access_token").asString();
+	}
+
+	private static JsonNode awaitProfile(String idOrMe, String token) {
 		return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-			HttpResponse<String> response = HTTP.send(
-					HttpRequest.newBuilder(URI.create(stack.service("profile").baseUrl() + "/api/profiles/" + userId))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = send(HttpRequest
+				.newBuilder(URI.create(stack.service("profile").baseUrl() + "/api/profiles/" + idOrMe))
+				.header("Authorization", "Bearer " + token));
 			return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
 		}, profile -> profile != null);
+	}
+
+	private static String identity() {
+		return stack.service("identity").baseUrl();
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static HttpResponse<String> post(String url, Map<String, Object> body) throws Exception {
