@@ -1,6 +1,7 @@
 package dev.tandem.profile.profiles;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,7 @@ class ProfileEditing {
 			if (ifMatch != null && !matches(ifMatch, current.version())) {
 				return Mono.error(new StaleProfile(ifMatch, current.version()));
 			}
-			Profile changed = ProfilePatch.apply(current, patch, clock.instant());
+			Profile changed = ProfilePatch.apply(current, patch, clock.instant().truncatedTo(ChronoUnit.MICROS));
 			return profiles.update(changed).thenReturn(changed);
 		}).as(transactions::transactional);
 	}
