@@ -2,6 +2,7 @@ package dev.tandem.identity.outbox;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,9 +13,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tandem.events.EventEnvelope;
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
@@ -42,13 +48,22 @@ import org.springframework.stereotype.Component;
  * and polls slowly as a fallback. While the broker or the database is down it backs off and keeps trying: events
  * wait in the table, never in memory.
  *
+ * <p>With several replicas only one relays: the one holding a PostgreSQL advisory lock on a connection of its own.
+ * The lock lives as long as that connection, so when the holder dies the database releases it and another replica
+ * takes over at its next check. One user's events leave in commit order: each change of a user locks the user's
+ * row, so its outbox row is written after the previous change committed and gets a later position, and the relay
+ * sends in position order through an idempotent producer, on the partition of the user's key.
+ *
  * <p>It publishes at least once: a crash between the broker's acknowledgement and the marking publishes a batch
- * again, which consumers absorb by deduplicating on the event id.
+ * again; consumers absorb that (every user event is idempotent by version).
  */
 @Component
 class OutboxRelay implements SmartLifecycle {
 
 	static final String CHANNEL = "outbox";
+
+	/** The advisory lock key that elects the relaying replica ("tandem-outbox" in ASCII, folded into a long). */
+	static final long LEADER_LOCK = 0x74616E64656D4FL;
 
 	private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -58,37 +73,67 @@ class OutboxRelay implements SmartLifecycle {
 
 	private final KafkaAdmin admin;
 
-	private final ConnectionFactory listenerConnections;
+	private final ConnectionFactory leaderConnections;
 
 	private final OutboxSettings settings;
 
 	private final ObjectProvider<NewTopic> topics;
 
+	private final Clock clock;
+
 	private final Semaphore wakeups = new Semaphore(0);
 
+	private final AtomicLong backlog = new AtomicLong();
+
+	private final AtomicLong oldestAgeMillis = new AtomicLong();
+
+	private final Timer publishLatency;
+
+	private final Counter published;
+
 	private volatile boolean running;
+
+	private volatile boolean leader;
 
 	private volatile boolean topicsReady;
 
 	private @Nullable Thread worker;
 
-	private @Nullable Disposable notifications;
+	private @Nullable Disposable leadership;
 
 	OutboxRelay(DatabaseClient database, KafkaTemplate<String, CloudEvent> kafka, KafkaAdmin admin,
-			R2dbcConnectionDetails connectionDetails, OutboxSettings settings, ObjectProvider<NewTopic> topics) {
+			R2dbcConnectionDetails connectionDetails, OutboxSettings settings, ObjectProvider<NewTopic> topics,
+			MeterRegistry meters, Clock clock) {
 		this.database = database;
 		this.kafka = kafka;
 		this.admin = admin;
-		// A connection of its own, outside the pool, that stays subscribed to the channel.
-		this.listenerConnections = ConnectionFactories.get(connectionDetails.getConnectionFactoryOptions());
+		// Connections of its own, outside the pool: one holds the leader lock and listens for commits.
+		this.leaderConnections = ConnectionFactories.get(connectionDetails.getConnectionFactoryOptions());
 		this.settings = settings;
 		this.topics = topics;
+		this.clock = clock;
+		Gauge.builder("tandem.outbox.backlog", backlog, AtomicLong::get)
+			.description("Outbox events not yet published")
+			.register(meters);
+		Gauge.builder("tandem.outbox.oldest.age", oldestAgeMillis, age -> age.get() / 1000.0)
+			.description("Age of the oldest unpublished outbox event")
+			.baseUnit("seconds")
+			.register(meters);
+		this.publishLatency = Timer.builder("tandem.outbox.publish.latency")
+			.description("From the event's commit to the broker's acknowledgement")
+			.publishPercentileHistogram()
+			.register(meters);
+		this.published = Counter.builder("tandem.outbox.published").description("Events published").register(meters);
 	}
 
 	@Override
 	public void start() {
+		if (!settings.relayEnabled()) {
+			log.info("Outbox relay disabled on this replica (tandem.outbox.relay-enabled=false)");
+			return;
+		}
 		running = true;
-		notifications = listen();
+		leadership = contendForLeadership();
 		Thread thread = new Thread(this::run, "outbox-relay");
 		thread.setDaemon(true);
 		worker = thread;
@@ -98,10 +143,11 @@ class OutboxRelay implements SmartLifecycle {
 	@Override
 	public void stop() {
 		running = false;
-		Disposable subscription = notifications;
+		Disposable subscription = leadership;
 		if (subscription != null) {
 			subscription.dispose();
 		}
+		leader = false;
 		Thread thread = worker;
 		if (thread != null) {
 			thread.interrupt();
@@ -119,31 +165,57 @@ class OutboxRelay implements SmartLifecycle {
 		return running;
 	}
 
+	/** Whether this replica holds the leader lock and relays. */
+	boolean isLeader() {
+		return leader;
+	}
+
 	/** Asks the relay to look for events now rather than at its next poll. */
 	void wake() {
 		wakeups.release();
 	}
 
-	private Disposable listen() {
-		return Flux.usingWhen(Mono.from(listenerConnections.create()), connection -> {
+	/**
+	 * Holds a connection that tries the leader lock until it gets it, then listens for commits on it for as long as
+	 * it lives; a lost connection loses the lock (the database releases it) and starts over.
+	 */
+	private Disposable contendForLeadership() {
+		return Flux.usingWhen(Mono.from(leaderConnections.create()), connection -> {
 			PostgresqlConnection postgres = (PostgresqlConnection) connection;
-			return postgres.createStatement("LISTEN " + CHANNEL)
-				.execute()
-				.flatMap(result -> result.getRowsUpdated())
-				// Events committed while no one listened are found by the round this wake-up starts.
-				.doOnComplete(this::wake)
-				.thenMany(postgres.getNotifications());
-		}, connection -> connection.close())
+			return Flux.interval(Duration.ZERO, settings.leadershipCheck())
+				.concatMap(tick -> Flux.from(postgres.createStatement("select pg_try_advisory_lock($1)")
+					.bind("$1", LEADER_LOCK)
+					.execute()).flatMap(result -> result.map((row, meta) -> Boolean.TRUE.equals(row.get(0, Boolean.class)))))
+				.filter(Boolean::booleanValue)
+				.next()
+				.flatMapMany(acquired -> Flux.from(postgres.createStatement("LISTEN " + CHANNEL).execute())
+					.flatMap(result -> result.getRowsUpdated())
+					.doOnComplete(() -> {
+						leader = true;
+						log.info("This replica now relays the outbox");
+						// Events committed while no one relayed are found by the round this wake-up starts.
+						wake();
+					})
+					.thenMany(postgres.getNotifications()));
+		}, connection -> {
+			leader = false;
+			return connection.close();
+		})
 			.doOnNext(notification -> wake())
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
-				.maxBackoff(settings.maxBackoff())
-				.doBeforeRetry(signal -> log.debug("Outbox notifications lost; reconnecting", signal.failure())))
+			.doOnError(error -> {
+				if (leader) {
+					log.warn("Lost the outbox relay lock with its connection; contending again: {}", error.toString());
+				}
+				leader = false;
+			})
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(settings.leadershipCheck()))
 			.subscribe();
 	}
 
 	private void run() {
 		warmUp();
 		Duration backoff = Duration.ZERO;
+		Instant nextHousekeeping = Instant.EPOCH;
 		while (running) {
 			try {
 				if (backoff.isZero()) {
@@ -153,7 +225,14 @@ class OutboxRelay implements SmartLifecycle {
 					Thread.sleep(backoff.toMillis());
 				}
 				wakeups.drainPermits();
-				while (running && publishBatch() == settings.batchSize()) {
+				if (clock.instant().isAfter(nextHousekeeping)) {
+					measure();
+					if (leader) {
+						purge();
+					}
+					nextHousekeeping = clock.instant().plus(settings.metricsInterval());
+				}
+				while (running && leader && publishBatch() == settings.batchSize()) {
 					// a full batch: there may be more waiting
 				}
 				backoff = Duration.ZERO;
@@ -200,13 +279,47 @@ class OutboxRelay implements SmartLifecycle {
 		catch (ExecutionException | TimeoutException ex) {
 			throw new IllegalStateException("the broker did not acknowledge the batch", ex);
 		}
+		Instant acknowledged = clock.instant();
 		Long[] positions = batch.stream().map(Pending::position).toArray(Long[]::new);
-		database.sql("update outbox set published_at = now() where position = any(:positions)")
+		database.sql("update outbox set published_at = :now where position = any(:positions)")
+			.bind("now", acknowledged)
 			.bind("positions", positions)
 			.then()
 			.block(settings.sendTimeout());
+		for (Pending event : batch) {
+			publishLatency.record(Duration.between(event.envelope().time(), acknowledged));
+		}
+		published.increment(batch.size());
 		log.debug("Published {} outbox events", batch.size());
 		return batch.size();
+	}
+
+	/** Measures the backlog and the age of its oldest event, for the gauges. */
+	private void measure() {
+		database.sql("select count(*) as backlog, min(occurred_at) as oldest from outbox where published_at is null")
+			.map((row, meta) -> {
+				Long count = row.get("backlog", Long.class);
+				Instant oldest = row.get("oldest", Instant.class);
+				backlog.set(count == null ? 0 : count);
+				oldestAgeMillis.set(oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis());
+				return true;
+			})
+			.one()
+			.block(settings.sendTimeout());
+	}
+
+	/** Deletes published events older than the retention, a bounded number at a time. */
+	private void purge() {
+		Long purged = database.sql("""
+				delete from outbox where position in (
+				    select position from outbox where published_at < :before limit 10000)""")
+			.bind("before", clock.instant().minus(settings.retention()))
+			.fetch()
+			.rowsUpdated()
+			.block(settings.sendTimeout());
+		if (purged != null && purged > 0) {
+			log.info("Purged {} published outbox events older than {}", purged, settings.retention());
+		}
 	}
 
 	/**

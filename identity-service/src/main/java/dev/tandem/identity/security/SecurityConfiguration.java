@@ -49,7 +49,7 @@ class SecurityConfiguration {
 				.pathMatchers("/actuator/health/**", "/actuator/info").permitAll()
 				.pathMatchers("/internal/**").hasAuthority("SCOPE_users:read")
 				.pathMatchers("/api/users/me", "/api/users/me/**").hasAuthority("SCOPE_profile")
-				.pathMatchers("/api/users", "/api/users/**").hasRole("admin")
+				.pathMatchers("/api/users", "/api/users/**", "/api/admin/**").hasRole("admin")
 				.anyExchange().denyAll())
 			.oauth2ResourceServer(server -> server
 				.jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(SecurityConfiguration::authenticate))

@@ -1,11 +1,17 @@
 package dev.tandem.identity.user;
 
+import java.util.List;
 import java.util.UUID;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
 
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -17,13 +23,31 @@ class InternalUserController {
 
 	private final Accounts accounts;
 
-	InternalUserController(Accounts accounts) {
+	private final Users users;
+
+	InternalUserController(Accounts accounts, Users users) {
 		this.accounts = accounts;
+		this.users = users;
+	}
+
+	/**
+	 * Every user's facts, a page at a time in id order (keyset paging: {@code after} is the last id of the previous
+	 * page), so another service can stream all users without one giant answer.
+	 */
+	@GetMapping("/internal/users")
+	Mono<UserFactsPage> users(@RequestParam(required = false) @Nullable UUID after,
+			@RequestParam(defaultValue = "1000") @Min(1) @Max(5000) int limit) {
+		return users.pageAfter(after, limit).map(UserFacts::of).collectList().map(items -> new UserFactsPage(items,
+				items.size() < limit ? null : items.get(items.size() - 1).userId()));
 	}
 
 	@GetMapping("/internal/users/{id}")
 	Mono<UserFacts> user(@PathVariable UUID id) {
 		return accounts.find(id).map(UserFacts::of);
+	}
+
+	/** One page of users; {@code next} is the {@code after} of the following page, absent on the last. */
+	record UserFactsPage(List<UserFacts> items, @Nullable UUID next) {
 	}
 
 	/** The identity facts of a user, as in every user event. */

@@ -12,7 +12,8 @@ import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
 
 /**
  * Passwords are hashed with Argon2id and stored with their algorithm's id ({@code {argon2}...}), so the algorithm
- * or its cost can change later while older hashes still verify.
+ * or its cost can change later while older hashes still verify: bcrypt, PBKDF2 and imported Django hashes
+ * ({@code {django}pbkdf2_sha256$...}) are verified and replaced by an Argon2id hash at the next login.
  */
 @Configuration(proxyBeanMethods = false)
 class PasswordHashing {
@@ -25,7 +26,8 @@ class PasswordHashing {
 				CURRENT, new Argon2PasswordEncoder(settings.saltLength(), settings.hashLength(), settings.parallelism(),
 						settings.memoryKib(), settings.iterations()),
 				"bcrypt", new BCryptPasswordEncoder(),
-				"pbkdf2@SpringSecurity_v5_8", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+				"pbkdf2@SpringSecurity_v5_8", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+				DjangoPasswordEncoder.ID, new DjangoPasswordEncoder());
 		return new DelegatingPasswordEncoder(CURRENT, encoders);
 	}
 }

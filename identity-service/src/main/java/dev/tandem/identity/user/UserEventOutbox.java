@@ -2,6 +2,7 @@ package dev.tandem.identity.user;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import dev.tandem.events.user.UserEvent;
 import dev.tandem.events.user.UserEvents;
 import dev.tandem.events.user.UserUpdated;
 import dev.tandem.identity.outbox.Outbox;
+import dev.tandem.identity.outbox.OutboxMessage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -22,7 +24,7 @@ import org.springframework.stereotype.Component;
  * Writes the user events other services care about to the outbox; call it inside the transaction of the change.
  */
 @Component
-class UserEventOutbox {
+public class UserEventOutbox {
 
 	private final Outbox outbox;
 
@@ -36,6 +38,21 @@ class UserEventOutbox {
 	Mono<Void> created(User user, @Nullable Map<String, Object> initialProfile) {
 		return append(new UserCreated(user.id(), user.version(), now(), user.username(), user.email(), user.firstName(),
 				user.lastName(), user.active(), initialProfile));
+	}
+
+	/**
+	 * Writes {@code UserCreated} for many users in one statement.
+	 *
+	 * @param initialProfiles initial profile values by user id, for the users that have some
+	 */
+	public Mono<Void> createdAll(List<User> users, Map<UUID, Map<String, Object>> initialProfiles) {
+		java.time.Instant now = now();
+		return outbox.appendAll(users.stream().map(user -> {
+			UserCreated event = new UserCreated(user.id(), user.version(), now, user.username(), user.email(),
+					user.firstName(), user.lastName(), user.active(), initialProfiles.get(user.id()));
+			return new OutboxMessage(UserEvents.TOPIC, user.id().toString(), UserEvents.envelope(UUID.randomUUID(), event),
+					EventJson.write(event));
+		}).toList());
 	}
 
 	Mono<Void> updated(User user, Set<String> changedFields) {

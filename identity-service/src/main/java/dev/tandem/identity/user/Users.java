@@ -3,9 +3,11 @@ package dev.tandem.identity.user;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -47,6 +49,70 @@ public class Users {
 			.bind("dateJoined", user.dateJoined())
 			.bind("version", user.version())
 			.then();
+	}
+
+	/**
+	 * Inserts many users in one statement, skipping any whose username or email is taken (by a user already stored,
+	 * or by an earlier one in the list), and answers the ids of those inserted.
+	 */
+	public Flux<UUID> insertAll(List<User> users) {
+		if (users.isEmpty()) {
+			return Flux.empty();
+		}
+		int size = users.size();
+		String[] ids = new String[size];
+		String[] usernames = new String[size];
+		String[] emails = new String[size];
+		String[] hashes = new String[size];
+		String[] firstNames = new String[size];
+		String[] lastNames = new String[size];
+		Boolean[] active = new Boolean[size];
+		String[] roles = new String[size];
+		String[] joined = new String[size];
+		for (int i = 0; i < size; i++) {
+			User user = users.get(i);
+			ids[i] = user.id().toString();
+			usernames[i] = user.username();
+			emails[i] = user.email();
+			hashes[i] = user.passwordHash();
+			firstNames[i] = user.firstName();
+			lastNames[i] = user.lastName();
+			active[i] = user.active();
+			roles[i] = String.join(",", user.roles());
+			joined[i] = user.dateJoined().toString();
+		}
+		return database.sql("""
+				insert into users (id, username, email, password_hash, first_name, last_name, active, roles, date_joined,
+				                   version)
+				select u.id::uuid, u.username, u.email, u.password_hash, u.first_name, u.last_name, u.active,
+				       coalesce(string_to_array(nullif(u.roles, ''), ','), '{}'), u.date_joined::timestamptz, 1
+				from unnest(:ids::text[], :usernames::text[], :emails::text[], :hashes::text[], :firstNames::text[],
+				            :lastNames::text[], :active::boolean[], :roles::text[], :joined::text[]) with ordinality
+				     as u(id, username, email, password_hash, first_name, last_name, active, roles, date_joined, n)
+				order by u.n
+				on conflict do nothing
+				returning id""")
+			.bind("ids", ids)
+			.bind("usernames", usernames)
+			.bind("emails", emails)
+			.bind("hashes", hashes)
+			.bind("firstNames", firstNames)
+			.bind("lastNames", lastNames)
+			.bind("active", active)
+			.bind("roles", roles)
+			.bind("joined", joined)
+			.map(row -> row.get("id", UUID.class))
+			.all();
+	}
+
+	/** Users in id order after {@code after} (all when null): keyset paging for scans over every user. */
+	public Flux<User> pageAfter(@Nullable UUID after, int limit) {
+		return database.sql(after == null ? "select * from users order by id limit :limit"
+				: "select * from users where id > :after order by id limit :limit")
+			.bind("limit", limit)
+			.bindValues(after == null ? Map.of() : Map.of("after", after))
+			.map(Users::read)
+			.all();
 	}
 
 	/** Writes every mutable column of {@code user}, whose version the caller has already advanced. */

@@ -1,0 +1,61 @@
+package dev.tandem.identity.bulk;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.ResolvableType;
+import org.springframework.core.codec.StringDecoder;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Admin operations over many users (the admin role is required by the security rules).
+ */
+@RestController
+@RequestMapping("/api/admin")
+class BulkController {
+
+	/** The longest line an import accepts; a user is far smaller. */
+	private static final int MAX_LINE_BYTES = 64 * 1024;
+
+	private final UserImport userImport;
+
+	private final Republishing republishing;
+
+	private final StringDecoder lines;
+
+	BulkController(UserImport userImport, Republishing republishing) {
+		this.userImport = userImport;
+		this.republishing = republishing;
+		this.lines = StringDecoder.allMimeTypes(List.of("\n"), true);
+		this.lines.setMaxInMemorySize(MAX_LINE_BYTES);
+	}
+
+	/** Imports NDJSON, one user per line, streamed; answers the report when the last line is in. */
+	@PostMapping(path = "/users/import", consumes = { "application/x-ndjson", "application/jsonl",
+			MediaType.TEXT_PLAIN_VALUE })
+	Mono<ImportReport> importUsers(ServerHttpRequest request) {
+		Flux<DataBuffer> body = request.getBody();
+		return userImport.run(lines.decode(body, ResolvableType.forClass(String.class), null, null)
+			.map(line -> line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
+	}
+
+	/** The backfill: {@code UserCreated} again for every user, or for those who joined since a given instant. */
+	@PostMapping("/events/republish")
+	Mono<Republished> republish(@RequestParam(required = false) @Nullable Instant joinedSince) {
+		return republishing.republish(joinedSince).map(Republished::new);
+	}
+
+	/** How many {@code UserCreated} events the backfill wrote to the outbox. */
+	record Republished(long events) {
+	}
+}

@@ -1,0 +1,232 @@
+package dev.tandem.identity.bulk;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+import dev.tandem.identity.user.DjangoPasswordEncoder;
+import dev.tandem.identity.user.User;
+import dev.tandem.identity.user.UserEventOutbox;
+import dev.tandem.identity.user.Users;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Imports users from NDJSON, streamed: lines are read as they arrive and written in batches, each batch's users
+ * and their {@code UserCreated} events in one transaction, so a million lines never sit in memory and no imported
+ * user lacks its event.
+ */
+@Service
+class UserImport {
+
+	static final int MAX_PROBLEMS = 1000;
+
+	static final int BATCH_SIZE = 1000;
+
+	private static final Logger log = LoggerFactory.getLogger(UserImport.class);
+
+	private static final Pattern USERNAME = Pattern.compile("[\\w.@+-]{1,150}");
+
+	private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+
+	private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
+
+	private static final Set<String> KNOWN_HASH_IDS = Set.of("argon2", "bcrypt", "pbkdf2@SpringSecurity_v5_8");
+
+	private final Users users;
+
+	private final UserEventOutbox events;
+
+	private final TransactionalOperator transactions;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	UserImport(Users users, UserEventOutbox events, TransactionalOperator transactions, JsonMapper json, Clock clock) {
+		this.users = users;
+		this.events = events;
+		this.transactions = transactions;
+		this.json = json;
+		this.clock = clock;
+	}
+
+	/** Imports the users of {@code lines}, numbered from 1, and reports what happened to each. */
+	Mono<ImportReport> run(Flux<String> lines) {
+		Tally tally = new Tally();
+		AtomicLong number = new AtomicLong();
+		return lines.map(line -> new Line(number.incrementAndGet(), line))
+			.filter(line -> !line.text().isBlank())
+			.buffer(BATCH_SIZE)
+			.concatMap(batch -> importBatch(batch, tally))
+			.then(Mono.fromSupplier(() -> {
+				ImportReport report = tally.report();
+				log.info("Imported {} users from {} lines ({} skipped as duplicates, {} rejected)", report.created(),
+						report.lines(), report.skipped(), report.rejected());
+				return report;
+			}));
+	}
+
+	private Mono<Void> importBatch(List<Line> batch, Tally tally) {
+		Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+		List<User> candidates = new ArrayList<>(batch.size());
+		Map<UUID, Long> lineOf = new HashMap<>();
+		Map<UUID, Map<String, Object>> profiles = new HashMap<>();
+		Set<String> seen = new HashSet<>();
+		for (Line line : batch) {
+			tally.lines.incrementAndGet();
+			User user;
+			try {
+				ImportedUser imported = json.readValue(line.text(), ImportedUser.class);
+				user = toUser(imported, now);
+				if (imported.profile() != null) {
+					profiles.put(user.id(), imported.profile());
+				}
+			}
+			catch (JacksonException ex) {
+				tally.reject(line.number(), "not a JSON object of a user: " + ex.getOriginalMessage());
+				continue;
+			}
+			catch (InvalidLine ex) {
+				tally.reject(line.number(), ex.getMessage());
+				continue;
+			}
+			if (!seen.add("u:" + user.username().toLowerCase(Locale.ROOT))
+					|| !seen.add("e:" + user.email().toLowerCase(Locale.ROOT)) || lineOf.containsKey(user.id())) {
+				tally.skip(line.number(), "the username, email or id appears earlier in this batch");
+				continue;
+			}
+			lineOf.put(user.id(), line.number());
+			candidates.add(user);
+		}
+		return users.insertAll(candidates)
+			.collectList()
+			.flatMap(inserted -> {
+				Set<UUID> created = new HashSet<>(inserted);
+				List<User> createdUsers = candidates.stream().filter(user -> created.contains(user.id())).toList();
+				for (User candidate : candidates) {
+					if (!created.contains(candidate.id())) {
+						tally.skip(lineOf.get(candidate.id()), "a user with this username, email or id exists");
+					}
+				}
+				tally.created.addAndGet(createdUsers.size());
+				return events.createdAll(createdUsers, profiles);
+			})
+			.as(transactions::transactional);
+	}
+
+	private static User toUser(ImportedUser line, Instant now) {
+		String username = required(line.username(), "username").strip();
+		if (!USERNAME.matcher(username).matches()) {
+			throw new InvalidLine("username must be 1 to 150 letters, digits or @/./+/-/_");
+		}
+		String email = required(line.email(), "email").strip();
+		if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+			throw new InvalidLine("email is not an email address");
+		}
+		String firstName = line.firstName() == null ? "" : line.firstName().strip();
+		String lastName = line.lastName() == null ? "" : line.lastName().strip();
+		if (firstName.length() > 150 || lastName.length() > 150) {
+			throw new InvalidLine("names may have at most 150 characters");
+		}
+		List<String> roles = line.roles() == null ? List.of() : line.roles();
+		if (roles.size() > 20 || !roles.stream().allMatch(role -> role != null && ROLE.matcher(role).matches())) {
+			throw new InvalidLine("roles must be lower-case words (letters, digits, - or _)");
+		}
+		if (line.profile() != null && line.profile().size() > 50) {
+			throw new InvalidLine("profile may hold at most 50 values");
+		}
+		return new User(line.id() == null ? UUID.randomUUID() : line.id(), username, email, hash(line.passwordHash()),
+				firstName, lastName, line.active() == null || line.active(), false, List.copyOf(roles),
+				line.dateJoined() == null ? now : line.dateJoined().truncatedTo(ChronoUnit.MICROS), null, 1);
+	}
+
+	/** The stored form of an imported hash, or absent when the line has none. */
+	private static @Nullable String hash(@Nullable String given) {
+		if (given == null || given.isBlank()) {
+			return null;
+		}
+		if (given.startsWith("pbkdf2_sha256$")) {
+			if (!DjangoPasswordEncoder.isDjangoHash(given)) {
+				throw new InvalidLine("passwordHash is not a valid Django pbkdf2_sha256 hash");
+			}
+			return "{" + DjangoPasswordEncoder.ID + "}" + given;
+		}
+		int end = given.indexOf('}');
+		if (given.startsWith("{") && end > 1 && KNOWN_HASH_IDS.contains(given.substring(1, end))) {
+			return given;
+		}
+		throw new InvalidLine("passwordHash must be Django's pbkdf2_sha256$... or {argon2}, {bcrypt} or "
+				+ "{pbkdf2@SpringSecurity_v5_8} hash");
+	}
+
+	private static String required(@Nullable String value, String field) {
+		if (value == null || value.isBlank()) {
+			throw new InvalidLine(field + " is required");
+		}
+		return value;
+	}
+
+	private record Line(long number, String text) {
+	}
+
+	private static final class InvalidLine extends RuntimeException {
+
+		InvalidLine(String message) {
+			super(message);
+		}
+	}
+
+	/** Counts and problem lines of one import; batches run one after another, so plain collections suffice. */
+	private static final class Tally {
+
+		final AtomicLong lines = new AtomicLong();
+
+		final AtomicLong created = new AtomicLong();
+
+		final AtomicLong skipped = new AtomicLong();
+
+		final AtomicLong rejected = new AtomicLong();
+
+		final List<ImportReport.LineProblem> problems = new ArrayList<>();
+
+		void skip(long line, String reason) {
+			skipped.incrementAndGet();
+			note(new ImportReport.LineProblem(line, "skipped", reason));
+		}
+
+		void reject(long line, String reason) {
+			rejected.incrementAndGet();
+			note(new ImportReport.LineProblem(line, "rejected", reason));
+		}
+
+		private void note(ImportReport.LineProblem problem) {
+			if (problems.size() < MAX_PROBLEMS) {
+				problems.add(problem);
+			}
+		}
+
+		ImportReport report() {
+			return new ImportReport(lines.get(), created.get(), skipped.get(), rejected.get(), List.copyOf(problems),
+					skipped.get() + rejected.get() > problems.size());
+		}
+	}
+}
