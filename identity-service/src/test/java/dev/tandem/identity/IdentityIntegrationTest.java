@@ -25,7 +25,12 @@ import org.springframework.test.context.ContextConfiguration;
 				"tandem.passwords.argon2.memory-kib=1024", "tandem.passwords.argon2.iterations=1",
 				"tandem.tokens.signing-key.generate=true", "tandem.admin.username=root",
 				"tandem.admin.email=root@example.com", "tandem.admin.password=" + IdentityIntegrationTest.ADMIN_PASSWORD,
-				"tandem.events.partitions=2" })
+				"tandem.events.partitions=2",
+				"tandem.tokens.clients.profile-service.secret={bcrypt}$2a$10$hHV4ED3yGYDl10Zi0Ruv3uM/MynT24kGIZkHYBq3oX9PpfTxyHMn.",
+				"tandem.tokens.clients.profile-service.scopes=users:read",
+				"tandem.tokens.clients.mobile-app.secret={bcrypt}$2a$10$hHV4ED3yGYDl10Zi0Ruv3uM/MynT24kGIZkHYBq3oX9PpfTxyHMn.",
+				"tandem.tokens.clients.mobile-app.scopes=profile",
+				"tandem.tokens.clients.mobile-app.grant-types=password,refresh_token" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(partitions = 2, topics = UserEvents.TOPIC)
 @ContextConfiguration(initializers = TestDatabase.class)

@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -28,6 +31,17 @@ public final class LocalStack implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
 	private static volatile boolean stopping;
+
+	/** What a start has brought up so far, newest first, for a Ctrl-C that comes before the start is done. */
+	private static final Deque<AutoCloseable> STARTING = new ConcurrentLinkedDeque<>();
+
+	/**
+	 * The secret profile-service authenticates with to identity-service in a local run, and its bcrypt hash as
+	 * identity-service stores it. Local runs only: deployments configure their own.
+	 */
+	static final String LOCAL_CLIENT_SECRET = "local-profile-service-secret";
+
+	static final String LOCAL_CLIENT_SECRET_HASH = "{bcrypt}$2a$10$hHV4ED3yGYDl10Zi0Ruv3uM/MynT24kGIZkHYBq3oX9PpfTxyHMn.";
 
 	private final PostgresServer postgres;
 
@@ -101,6 +115,7 @@ public final class LocalStack implements AutoCloseable {
 	 */
 	public static LocalStack start(Settings settings, Consumer<String> output) throws Exception {
 		PostgresServer postgres = PostgresServer.start(settings.dataDirectory().resolve("postgres"), settings.postgresPort());
+		STARTING.push(postgres);
 		KafkaBroker kafka;
 		try {
 			kafka = KafkaBroker.start(settings.dataDirectory().resolve("kafka"), settings.kafkaPort());
@@ -109,7 +124,10 @@ public final class LocalStack implements AutoCloseable {
 			postgres.close();
 			throw ex;
 		}
+		STARTING.push(kafka);
 		LocalStack stack = new LocalStack(settings, postgres, kafka, output);
+		STARTING.clear();
+		STARTING.push(stack);
 		try {
 			stack.startService("identity");
 			stack.startService("profile");
@@ -142,10 +160,14 @@ public final class LocalStack implements AutoCloseable {
 			arguments.add("--tandem.tokens.issuer=" + issuer);
 			arguments.add("--tandem.tokens.signing-key.private-key=file:"
 					+ SigningKeyFile.in(settings.dataDirectory().resolve("keys")).toAbsolutePath());
+			arguments.add("--tandem.tokens.clients.profile-service.secret=" + LOCAL_CLIENT_SECRET_HASH);
+			arguments.add("--tandem.tokens.clients.profile-service.scopes=users:read");
 		}
 		else {
 			arguments.add("--tandem.identity.base-url=http://127.0.0.1:" + settings.identityPort());
 			arguments.add("--tandem.identity.issuer=" + issuer);
+			arguments.add("--tandem.identity.client-id=profile-service");
+			arguments.add("--tandem.identity.client-secret=" + LOCAL_CLIENT_SECRET);
 		}
 		arguments.addAll(settings.serviceArguments().getOrDefault(name, List.of()));
 		services.removeIf(service -> service.name().equals(name) && !service.isAlive());
@@ -222,17 +244,26 @@ public final class LocalStack implements AutoCloseable {
 		Settings settings = Settings.local(repository, data);
 		log.info("Starting PostgreSQL on {} and Kafka on {}, data in {}", settings.postgresPort(), settings.kafkaPort(), data);
 		CountDownLatch stopped = new CountDownLatch(1);
-		LocalStack stack = start(settings, System.out::println, stopped);
+		AtomicReference<@Nullable LocalStack> started = new AtomicReference<>();
+		// Registered before anything starts: Ctrl-C while starting must stop what has started so far.
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			stopping = true;
 			log.info("Stopping Tandem");
+			LocalStack running = started.get();
 			try {
-				stack.close();
+				if (running != null) {
+					running.close();
+				}
+				else {
+					STARTING.forEach(LocalStack::closeQuietly);
+				}
 			}
 			catch (Exception ex) {
 				log.warn("Stopping did not finish cleanly", ex);
 			}
 		}, "tandem-shutdown"));
+		LocalStack stack = start(settings, System.out::println, stopped);
+		started.set(stack);
 		log.info("Tandem is up: identity-service {}, profile-service {}. Ctrl-C stops it.",
 				stack.service("identity").baseUrl(), stack.service("profile").baseUrl());
 		stopped.await();
@@ -259,6 +290,15 @@ public final class LocalStack implements AutoCloseable {
 			watcher.start();
 		}
 		return stack;
+	}
+
+	private static void closeQuietly(AutoCloseable resource) {
+		try {
+			resource.close();
+		}
+		catch (Exception ex) {
+			log.warn("Could not stop {}: {}", resource, ex.toString());
+		}
 	}
 
 	private static void usage(PrintStream out) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
@@ -31,7 +32,11 @@ final class SigningKeyFile {
 			String pem = "-----BEGIN PRIVATE KEY-----\n"
 					+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
 					+ "\n-----END PRIVATE KEY-----\n";
-			Path written = Files.writeString(directory.resolve("token-signing-key.pem.tmp"), pem);
+			Path temporary = directory.resolve("token-signing-key.pem.tmp");
+			Files.deleteIfExists(temporary);
+			// Readable by its owner only: it is a private key.
+			Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Path written = Files.writeString(temporary, pem);
 			return Files.move(written, file);
 		}
 		catch (GeneralSecurityException ex) {

@@ -3,7 +3,6 @@ package dev.tandem.identity.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -27,42 +26,54 @@ class LoginThrottle {
 
 	private final Clock clock;
 
-	private final Cache<String, Failures> accountAtAddress;
+	private final Cache<String, Failures> perAccountAtAddress;
 
-	private final Cache<String, Failures> address;
+	private final Cache<String, Failures> perAddress;
 
-	private final Cache<String, Failures> account;
+	private final Cache<String, Failures> perAccount;
 
 	LoginThrottle(Settings settings, Clock clock) {
 		this.settings = settings;
 		this.clock = clock;
-		this.accountAtAddress = cache(settings.maxLock().plus(settings.window()));
-		this.address = cache(settings.maxLock().plus(settings.window()));
-		this.account = cache(settings.window());
+		this.perAccountAtAddress = cache(settings.maxLock().plus(settings.window()));
+		this.perAddress = cache(settings.maxLock().plus(settings.window()));
+		this.perAccount = cache(settings.window());
 	}
 
 	private static Cache<String, Failures> cache(Duration expiry) {
 		return Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(expiry).build();
 	}
 
-	/** Refuses the attempt if its account at its address, or its address, is locked. */
-	void check(String login, String clientAddress) {
+	/**
+	 * Reserves a login attempt before its password is checked: refuses it if the account at this address, or the
+	 * address, is locked, and otherwise counts it as a failure until {@link #succeeded} says otherwise. Counting up
+	 * front is what stops a burst of parallel guesses from all passing before the first failure is recorded.
+	 *
+	 * @param account the user id when the login named a user, else the login as typed
+	 * @return how long to hold the answer back should this attempt fail (the slow-down)
+	 * @throws TooManyLoginAttempts if the attempt is refused
+	 */
+	Duration attempt(String account, String clientAddress) {
 		Instant now = clock.instant();
-		Optional<Duration> wait = lockedFor(accountAtAddress.getIfPresent(key(login, clientAddress)), now)
-			.or(() -> lockedFor(address.getIfPresent(clientAddress), now));
-		if (wait.isPresent()) {
-			throw new TooManyLoginAttempts(wait.get());
+		String pair = key(account, clientAddress);
+		TooManyLoginAttempts[] refused = new TooManyLoginAttempts[1];
+		// Each counter is checked and advanced in one atomic update.
+		perAddress.asMap().compute(clientAddress, (k, failures) -> {
+			Optional<Duration> wait = lockedFor(failures, now);
+			wait.ifPresent(duration -> refused[0] = new TooManyLoginAttempts(duration));
+			return wait.isPresent() ? failures : next(failures, now, settings.maxFailuresPerAddress());
+		});
+		if (refused[0] == null) {
+			perAccountAtAddress.asMap().compute(pair, (k, failures) -> {
+				Optional<Duration> wait = lockedFor(failures, now);
+				wait.ifPresent(duration -> refused[0] = new TooManyLoginAttempts(duration));
+				return wait.isPresent() ? failures : next(failures, now, settings.maxFailures());
+			});
 		}
-	}
-
-	/** Records a failed attempt and answers how long to hold the answer back (the slow-down). */
-	Duration failed(String login, String clientAddress) {
-		Instant now = clock.instant();
-		accountAtAddress.asMap().compute(key(login, clientAddress),
-				(k, failures) -> next(failures, now, settings.maxFailures()));
-		address.asMap().compute(clientAddress, (k, failures) -> next(failures, now, settings.maxFailuresPerAddress()));
-		Failures onAccount = account.asMap()
-			.compute(login.toLowerCase(Locale.ROOT), (k, failures) -> next(failures, now, Integer.MAX_VALUE));
+		if (refused[0] != null) {
+			throw refused[0];
+		}
+		Failures onAccount = perAccount.asMap().compute(account, (k, failures) -> next(failures, now, Integer.MAX_VALUE));
 		int beyond = onAccount.count() - settings.slowDownAfter();
 		if (beyond <= 0) {
 			return Duration.ZERO;
@@ -71,10 +82,14 @@ class LoginThrottle {
 		return delay.compareTo(settings.maxSlowDown()) > 0 ? settings.maxSlowDown() : delay;
 	}
 
-	/** A successful login clears what this account at this address had collected. */
-	void succeeded(String login, String clientAddress) {
-		accountAtAddress.invalidate(key(login, clientAddress));
-		account.invalidate(login.toLowerCase(Locale.ROOT));
+	/** A successful login clears what its account had collected (at this address, and in all). */
+	void succeeded(String account, String clientAddress) {
+		perAccountAtAddress.invalidate(key(account, clientAddress));
+		perAccount.invalidate(account);
+		// A login that succeeded was no guess: give back the address's reserved attempt.
+		perAddress.asMap().computeIfPresent(clientAddress, (k, failures) -> failures.count() > 0
+				? new Failures(failures.count() - 1, failures.windowStart(), failures.lockedUntil(), failures.lockouts())
+				: failures);
 	}
 
 	private Failures next(@Nullable Failures failures, Instant now, int limit) {
@@ -99,8 +114,8 @@ class LoginThrottle {
 		return Optional.of(Duration.between(now, failures.lockedUntil()));
 	}
 
-	private static String key(String login, String clientAddress) {
-		return login.toLowerCase(Locale.ROOT) + "\n" + clientAddress;
+	private static String key(String account, String clientAddress) {
+		return account + "\n" + clientAddress;
 	}
 
 	private record Failures(int count, Instant windowStart, @Nullable Instant lockedUntil, int lockouts) {

@@ -51,10 +51,13 @@ class RefreshTokens implements Sessions {
 	/**
 	 * Rotates a presented token.
 	 *
+	 * @param presentingClient the client that authenticated with the request ({@code tandem} when none did)
+	 * @param confidential which client ids are confidential clients, whose tokens need their credentials
+	 *
 	 * @return what was found: the token's user and a new token, or why the token is refused (a reuse has revoked the
 	 *         family by then, committed even though the request fails)
 	 */
-	Mono<Rotation> rotate(String presented) {
+	Mono<Rotation> rotate(String presented, String presentingClient, java.util.function.Predicate<String> confidential) {
 		Instant now = clock.instant();
 		return database.sql("""
 				select family_id, user_id, client_id, scope, expires_at, rotated_at, revoked_at
@@ -68,6 +71,11 @@ class RefreshTokens implements Sessions {
 			.flatMap(stored -> {
 				if (stored.revokedAt() != null || stored.expiresAt().isBefore(now)) {
 					return Mono.just(Rotation.refused("The refresh token is expired or revoked."));
+				}
+				if (stored.clientId() != null && confidential.test(stored.clientId())
+						&& !stored.clientId().equals(presentingClient)) {
+					// RFC 6749, section 6: a confidential client's refresh token works only with its credentials.
+					return Mono.just(Rotation.refused("The refresh token belongs to another client."));
 				}
 				if (stored.rotatedAt() != null) {
 					return revokeFamily(stored.familyId())

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.util.MultiValueMap;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,6 +42,8 @@ class TokenEndpoint {
 	static final String REFRESH_TOKEN = "refresh_token";
 
 	static final String CLIENT_CREDENTIALS = "client_credentials";
+
+	private static final String INVALID_LOGIN = "Invalid username or password.";
 
 	/** The client id recorded for first-party logins that name no client. */
 	static final String FIRST_PARTY = "tandem";
@@ -60,10 +64,13 @@ class TokenEndpoint {
 
 	private final Clock clock;
 
+	private final TransactionalOperator transactions;
+
 	private final String absentPasswordHash;
 
 	TokenEndpoint(Users users, PasswordEncoder passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
-			OAuthClients clients, LoginThrottle throttle, TokenSettings settings, Clock clock) {
+			OAuthClients clients, LoginThrottle throttle, TokenSettings settings, Clock clock,
+			TransactionalOperator transactions) {
 		this.users = users;
 		this.passwords = passwords;
 		this.accessTokens = accessTokens;
@@ -72,6 +79,7 @@ class TokenEndpoint {
 		this.throttle = throttle;
 		this.settings = settings;
 		this.clock = clock;
+		this.transactions = transactions;
 		// Verified against when the user does not exist, so "no such user" costs what "wrong password" costs.
 		this.absentPasswordHash = passwords.encode("no user has this password " + System.nanoTime());
 	}
@@ -86,7 +94,7 @@ class TokenEndpoint {
 			Optional<ClientCredentials> credentials = ClientCredentials.of(exchange, form);
 			return switch (grantType) {
 				case PASSWORD -> password(form, credentials, clientAddress(exchange));
-				case REFRESH_TOKEN -> refresh(form);
+				case REFRESH_TOKEN -> refresh(form, credentials);
 				case CLIENT_CREDENTIALS -> clientCredentials(form, credentials);
 				default -> Mono.error(new TokenRefused("unsupported_grant_type",
 						"grant_type must be password, refresh_token or client_credentials."));
@@ -105,47 +113,76 @@ class TokenEndpoint {
 		if (!StringUtils.hasText(login) || password == null) {
 			return Mono.error(TokenRefused.invalidRequest("username and password are required."));
 		}
-		throttle.check(login, address);
+		if (login.length() > 254 || login.chars().anyMatch(Character::isISOControl)) {
+			// No account has such a login; answer as for any unknown user.
+			return Mono.error(TokenRefused.invalidGrant(INVALID_LOGIN));
+		}
 		return authenticateOptionalClient(credentials, PASSWORD).flatMap(clientId -> users.findByLogin(login)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
-			.publishOn(Schedulers.boundedElastic())
 			.flatMap(user -> {
+				// Counted per account, whichever of its username or email was typed, and reserved before the
+				// password is checked, so parallel guesses cannot slip past the limit.
+				String account = user.map(found -> found.id().toString())
+					.orElse("login:" + login.toLowerCase(java.util.Locale.ROOT));
+				Duration slowDown = throttle.attempt(account, address);
 				String hash = user.map(User::passwordHash).orElse(null);
-				boolean matches = passwords.matches(password, hash == null ? absentPasswordHash : hash);
-				if (!matches || user.isEmpty() || !user.get().active()) {
-					// One answer for every failure: no way to learn which accounts exist or are inactive.
-					return Mono.delay(throttle.failed(login, address))
-						.then(Mono.error(TokenRefused.invalidGrant("Invalid username or password.")));
-				}
-				throttle.succeeded(login, address);
-				User signedIn = user.get();
-				String current = passwords.upgradeEncoding(hash) ? passwords.encode(password) : hash;
-				String scope = settings.defaultUserScope();
-				return users.recordLogin(signedIn.id(), clock.instant(), current)
-					.then(refreshTokens.issue(signedIn.id(), clientId, scope))
-					.map(refresh -> new TokenResponse(accessTokens.forUser(signedIn, scope, clientId),
-							accessTokens.lifetimeSeconds(), refresh, scope));
+				return Mono.fromCallable(() -> verify(password, hash)).subscribeOn(Schedulers.boundedElastic())
+					.flatMap(newHash -> {
+						if (newHash.isEmpty() || user.isEmpty() || !user.get().active() || hash == null) {
+							// One answer for every failure: no way to learn which accounts exist or are inactive.
+							return Mono.delay(slowDown).then(Mono.error(TokenRefused.invalidGrant(INVALID_LOGIN)));
+						}
+						throttle.succeeded(account, address);
+						return signIn(user.get(), hash, newHash.get(), clientId);
+					});
 			}));
 	}
 
-	private Mono<TokenResponse> refresh(MultiValueMap<String, String> form) {
+	/**
+	 * Checks the password against the stored hash (or, for an unknown user, a hash nobody's password matches, at the
+	 * same cost), and answers the hash to keep: the stored one, or a new one when the stored one is of an older kind.
+	 */
+	private Optional<String> verify(String password, @Nullable String hash) {
+		if (!passwords.matches(password, hash == null ? absentPasswordHash : hash) || hash == null) {
+			return Optional.empty();
+		}
+		return Optional.of(passwords.upgradeEncoding(hash) ? passwords.encode(password) : hash);
+	}
+
+	/**
+	 * Records the login and starts a session, only if the password verified is still the user's and the user still
+	 * active: a login that raced a password change or a deactivation must not undo it.
+	 */
+	private Mono<TokenResponse> signIn(User user, String verifiedHash, String keptHash, String clientId) {
+		String scope = settings.defaultUserScope();
+		return users.recordLogin(user.id(), clock.instant(), verifiedHash, keptHash)
+			.flatMap(recorded -> recorded ? refreshTokens.issue(user.id(), clientId, scope)
+					: Mono.<String>error(TokenRefused.invalidGrant(INVALID_LOGIN)))
+			.as(transactions::transactional)
+			.map(refresh -> new TokenResponse(accessTokens.forUser(user, scope, clientId),
+					accessTokens.lifetimeSeconds(), refresh, scope));
+	}
+
+	private Mono<TokenResponse> refresh(MultiValueMap<String, String> form, Optional<ClientCredentials> credentials) {
 		String presented = form.getFirst("refresh_token");
 		if (!StringUtils.hasText(presented)) {
 			return Mono.error(TokenRefused.invalidRequest("refresh_token is required."));
 		}
-		return refreshTokens.rotate(presented).flatMap(rotation -> {
-			if (rotation.refusal() != null || rotation.userId() == null || rotation.nextToken() == null) {
-				return Mono.error(TokenRefused.invalidGrant(String.valueOf(rotation.refusal())));
-			}
-			return users.findById(rotation.userId())
-				.filter(User::active)
-				.switchIfEmpty(Mono.defer(() -> refreshTokens.endAll(rotation.userId())
-					.then(Mono.error(TokenRefused.invalidGrant("The account is inactive or gone.")))))
-				.map(user -> new TokenResponse(accessTokens.forUser(user, rotation.scope(),
-						rotation.clientId() == null ? FIRST_PARTY : rotation.clientId()),
-						accessTokens.lifetimeSeconds(), rotation.nextToken(), rotation.scope()));
-		});
+		return authenticateOptionalClient(credentials, REFRESH_TOKEN)
+			.flatMap(clientId -> refreshTokens.rotate(presented, clientId, id -> clients.find(id).isPresent()))
+			.flatMap(rotation -> {
+				if (rotation.refusal() != null || rotation.userId() == null || rotation.nextToken() == null) {
+					return Mono.error(TokenRefused.invalidGrant(String.valueOf(rotation.refusal())));
+				}
+				return users.findById(rotation.userId())
+					.filter(User::active)
+					.switchIfEmpty(Mono.defer(() -> refreshTokens.endAll(rotation.userId())
+						.then(Mono.error(TokenRefused.invalidGrant("The account is inactive or gone.")))))
+					.map(user -> new TokenResponse(accessTokens.forUser(user, rotation.scope(),
+							rotation.clientId() == null ? FIRST_PARTY : rotation.clientId()),
+							accessTokens.lifetimeSeconds(), rotation.nextToken(), rotation.scope()));
+			});
 	}
 
 	private Mono<TokenResponse> clientCredentials(MultiValueMap<String, String> form,

@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
@@ -17,14 +18,20 @@ final class AccountChanges {
 	}
 
 	/** What users may change of their own account. */
-	record OwnChanges(@Size(max = 150) @Nullable String firstName, @Size(max = 150) @Nullable String lastName,
+	record OwnChanges(@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
+			message = "must not contain control characters") @Nullable String firstName,
+			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
+					message = "must not contain control characters") @Nullable String lastName,
 			@Email @Size(min = 3, max = 254) @Nullable String email) {
 	}
 
 	/** What an admin may change of any account. */
-	record AdminChanges(@Size(max = 150) @Nullable String firstName, @Size(max = 150) @Nullable String lastName,
+	record AdminChanges(@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
+			message = "must not contain control characters") @Nullable String firstName,
+			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
+					message = "must not contain control characters") @Nullable String lastName,
 			@Email @Size(min = 3, max = 254) @Nullable String email, @Nullable Boolean active,
-			@Size(max = 20) @Nullable List<@Pattern(regexp = "[a-z][a-z0-9_-]{0,39}",
+			@Size(max = 20) @Nullable List<@NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,39}",
 					message = "must be lower-case letters, digits, - or _, starting with a letter") String> roles) {
 	}
 

@@ -19,7 +19,10 @@ record RegistrationRequest(
 				message = "may contain only letters, digits and @/./+/-/_") @Nullable String username,
 		@NotBlank @Email @Size(max = 254) @Nullable String email,
 		@NotBlank @Size(max = 4096) @Nullable String password,
-		@Size(max = 150) @Nullable String firstName,
-		@Size(max = 150) @Nullable String lastName,
+		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not contain control characters") @Nullable String firstName,
+		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not contain control characters") @Nullable String lastName,
 		@Size(max = 50, message = "may hold at most 50 values") @Nullable Map<String, Object> profile) {
+
+	/** Text a person types: anything but control characters (which PostgreSQL text cannot always hold). */
+	static final String NO_CONTROL_CHARACTERS = "[^\\p{Cntrl}]*";
 }

@@ -6,6 +6,7 @@ import java.util.UUID;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
@@ -67,7 +68,8 @@ class UserController {
 	}
 
 	@GetMapping
-	Mono<UserPage> search(@RequestParam(defaultValue = "") @Size(max = 150) String q,
+	Mono<UserPage> search(@RequestParam(defaultValue = "") @Size(max = 150)
+			@Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS) String q,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
 		return users.search(q, page, size)

@@ -158,12 +158,23 @@ public class Users {
 			.one();
 	}
 
-	public Mono<Void> recordLogin(UUID id, Instant at, String passwordHash) {
-		return database.sql("update users set last_login = :at, password_hash = :hash where id = :id")
+	/**
+	 * Records a login and keeps {@code keptHash} (the verified one, or its upgrade), only while the user's hash is
+	 * still {@code verifiedHash} and the user active.
+	 *
+	 * @return whether the login was recorded; false when a password change or deactivation came in between
+	 */
+	public Mono<Boolean> recordLogin(UUID id, Instant at, String verifiedHash, String keptHash) {
+		return database.sql("""
+				update users set last_login = :at, password_hash = :kept
+				where id = :id and password_hash = :verified and active""")
 			.bind("id", id)
 			.bind("at", at)
-			.bind("hash", passwordHash)
-			.then();
+			.bind("verified", verifiedHash)
+			.bind("kept", keptHash)
+			.fetch()
+			.rowsUpdated()
+			.map(rows -> rows == 1);
 	}
 
 	Mono<Boolean> anyWithRole(String role) {

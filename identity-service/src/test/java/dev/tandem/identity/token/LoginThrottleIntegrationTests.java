@@ -71,6 +71,36 @@ class LoginThrottleIntegrationTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 	}
 
+	@Test
+	void letsNoMoreThanTheLimitOfParallelGuessesThrough() throws Exception {
+		String name = TestUsers.unique("burst");
+		users.register(name);
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+		java.util.List<java.util.concurrent.Callable<Integer>> guesses = new java.util.ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			String guess = "parallel guess " + i;
+			guesses.add(() -> login(name, guess, "192.0.2.99").returnResult(String.class).getStatus().value());
+		}
+		java.util.List<Integer> statuses = new java.util.ArrayList<>();
+		for (java.util.concurrent.Future<Integer> status : pool.invokeAll(guesses)) {
+			statuses.add(status.get());
+		}
+		pool.shutdown();
+
+		assertThat(statuses).containsOnly(400, 429).filteredOn(status -> status == 400).hasSizeLessThanOrEqualTo(3);
+	}
+
+	@Test
+	void countsTheUsernameAndTheEmailOfOneAccountTogether() {
+		String name = TestUsers.unique("twonames");
+		users.register(name);
+		login(name, "wrong guess 1", "192.0.2.50").expectStatus().isBadRequest();
+		login(name + "@example.com", "wrong guess 2", "192.0.2.50").expectStatus().isBadRequest();
+		login(name, "wrong guess 3", "192.0.2.50").expectStatus().isBadRequest();
+
+		login(name + "@example.com", TestUsers.PASSWORD, "192.0.2.50").expectStatus().isEqualTo(429);
+	}
+
 	private WebTestClient.ResponseSpec login(String username, String password, String address) {
 		return http.post().uri("/oauth2/token").header("X-Forwarded-For", address)
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)

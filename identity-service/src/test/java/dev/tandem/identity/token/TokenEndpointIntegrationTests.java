@@ -133,6 +133,28 @@ class TokenEndpointIntegrationTests {
 	}
 
 	@Test
+	void refusesAConfidentialClientsRefreshTokenWithoutItsCredentials() {
+		String name = TestUsers.unique("hugh");
+		users.register(name);
+		Map<String, Object> login = users.token(Map.of("grant_type", "password", "username", name, "password",
+				TestUsers.PASSWORD, "client_id", "mobile-app", "client_secret", "local-profile-service-secret"))
+			.expectStatus().isOk()
+			.expectBody(JSON).returnResult().getResponseBody();
+		String refreshToken = (String) login.get("refresh_token");
+
+		refresh(refreshToken).expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("invalid_grant");
+		users.token(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", "mobile-app",
+				"client_secret", "local-profile-service-secret"))
+			.expectStatus().isOk();
+	}
+
+	@Test
+	void answersALoginWithAControlCharacterAsAnUnknownUser() {
+		assertThat(refusal(Map.of("grant_type", "password", "username", "alice\u0000", "password", "whatever it is")))
+			.containsEntry("error", "invalid_grant");
+	}
+
+	@Test
 	void issuesServiceTokensForClientCredentials() throws Exception {
 		Map<String, Object> response = users.token(Map.of("grant_type", "client_credentials", "client_id",
 				"profile-service", "client_secret", "local-profile-service-secret"))

@@ -27,6 +27,9 @@ class AccountsIntegrationTests {
 	@Autowired
 	DatabaseClient database;
 
+	@Autowired
+	Users usersTable;
+
 	TestUsers users;
 
 	@BeforeEach
@@ -136,6 +139,48 @@ class AccountsIntegrationTests {
 		users.token(Map.of("grant_type", "refresh_token", "refresh_token", (String) login.get("refresh_token")))
 			.expectStatus().isBadRequest();
 		assertThat(users.login(name, "a brand new passphrase")).containsKey("access_token");
+	}
+
+	@Test
+	void aLoginThatRacedAPasswordChangeCannotRestoreTheOldPassword() {
+		String name = TestUsers.unique("racer");
+		UUID id = users.register(name);
+		String oldHash = hashOf(id);
+		http.post().uri("/api/users/me/password").headers(bearer(users.accessToken(name)))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("currentPassword", TestUsers.PASSWORD, "newPassword", "a brand new passphrase"))
+			.exchange()
+			.expectStatus().isNoContent();
+		String newHash = hashOf(id);
+
+		// What a login that verified the old password just before the change would now try to write.
+		Boolean recorded = usersTable.recordLogin(id, java.time.Instant.now(), oldHash, oldHash).block();
+
+		assertThat(recorded).isFalse();
+		assertThat(hashOf(id)).isEqualTo(newHash);
+	}
+
+	@Test
+	void refusesControlCharactersInNamesAsBadInput() {
+		String name = TestUsers.unique("nul");
+		users.register(name);
+
+		http.patch().uri("/api/users/me").headers(bearer(users.accessToken(name)))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("firstName", "Al\u0000ice"))
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.errors[0].pointer").isEqualTo("/firstName");
+	}
+
+	@Test
+	void refusesANullRoleAsBadInput() {
+		String name = TestUsers.unique("roles");
+		UUID id = users.register(name);
+
+		http.patch().uri("/api/users/{id}", id).headers(bearer(users.adminToken()))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"roles\":[null]}")
+			.exchange()
+			.expectStatus().isBadRequest();
 	}
 
 	@Test
@@ -264,6 +309,11 @@ class AccountsIntegrationTests {
 		http.get().uri("/api/users/me").headers(bearer(users.adminToken())).exchange()
 			.expectStatus().isOk()
 			.expectBody().jsonPath("$.roles[0]").isEqualTo("admin");
+	}
+
+	private String hashOf(UUID id) {
+		return database.sql("select password_hash from users where id = :id").bind("id", id)
+			.map(row -> row.get(0, String.class)).one().block();
 	}
 
 	private List<Map<String, Object>> events(UUID userId) {

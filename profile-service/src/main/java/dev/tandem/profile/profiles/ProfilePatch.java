@@ -68,7 +68,8 @@ final class ProfilePatch {
 			}
 			else {
 				String text = value.asString().strip();
-				String problem = rule.apply(text);
+				String problem = hasControlCharacters(text, field.equals("bio")) ? "must not contain control characters"
+						: rule.apply(text);
 				if (problem != null) {
 					problems.add(problem(field, problem));
 				}
@@ -96,6 +97,11 @@ final class ProfilePatch {
 
 	private static InvalidProfile.FieldProblem problem(String field, String message) {
 		return new InvalidProfile.FieldProblem(field, "/" + field.replace("~", "~0").replace("/", "~1"), message);
+	}
+
+	/** Whether {@code text} holds control characters; a multi-line field may hold line breaks and tabs. */
+	private static boolean hasControlCharacters(String text, boolean multiLine) {
+		return text.chars().anyMatch(c -> Character.isISOControl(c) && !(multiLine && (c == '\n' || c == '\r' || c == '\t')));
 	}
 
 	private static @Nullable String maxLength(String value, int max) {

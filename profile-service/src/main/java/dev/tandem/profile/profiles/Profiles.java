@@ -68,7 +68,7 @@ public class Profiles {
 				select :userId, :username, :email, :displayName, :identityVersion, :now, :now
 				where not exists (select 1 from deleted_users where user_id = :userId)
 				on conflict (user_id) do update
-				    set username = excluded.username, email = excluded.email,
+				    set username = excluded.username, email = excluded.email, version = profiles.version + 1,
 				        identity_version = excluded.identity_version, updated_at = excluded.updated_at
 				    where profiles.identity_version < excluded.identity_version""")
 			.bind("userId", user.userId())

@@ -123,6 +123,7 @@ class UserEventsListenerIntegrationTests {
 		Profile profile = profiles.findById(user.userId()).block();
 		assertThat(profile.email()).isEqualTo("hugo@new.example");
 		assertThat(profile.identityVersion()).isEqualTo(3);
+		assertThat(profile.version()).as("the profile changed, so its ETag must").isEqualTo(2);
 	}
 
 	@Test

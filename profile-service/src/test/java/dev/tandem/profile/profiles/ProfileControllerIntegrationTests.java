@@ -103,6 +103,15 @@ class ProfileControllerIntegrationTests {
 	}
 
 	@Test
+	void refusesControlCharactersButKeepsLineBreaksInTheBio() {
+		UUID userId = existingProfile("nina");
+
+		patchMe(userId, Map.of("location", "Ox\u0000ford")).expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.errors[0].pointer").isEqualTo("/location");
+		patchMe(userId, Map.of("bio", "line one\nline two")).expectStatus().isOk();
+	}
+
+	@Test
 	void refusesAChangeMadeAgainstAStaleVersion() {
 		UUID userId = existingProfile("hilda");
 		patchMe(userId, Map.of("bio", "v2")).expectStatus().isOk();
