@@ -2,27 +2,29 @@ package dev.tandem.profile.events;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-import dev.tandem.events.user.UserCreated;
-import dev.tandem.events.user.UserDeleted;
 import dev.tandem.events.user.UserEvent;
 import dev.tandem.events.user.UserEvents;
-import dev.tandem.events.user.UserUpdated;
 import dev.tandem.profile.profiles.Profiles;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.CloudEventDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps profiles in step with users: creates the profile of every new user, copies changed identity facts, removes
- * the profile of a deleted user. The listener returns only after the row is committed, and the container
- * commits the offset only after the listener returned, so a crash in between redelivers the event, which the
- * idempotent insert absorbs.
+ * Keeps profiles in step with users, a batch of events at a time: creates the profile of every new user, copies
+ * changed identity facts, removes the profile of a deleted user. Each batch is applied in one transaction with a
+ * few multi-row statements. The listener returns only after that transaction committed, and the container commits
+ * the offsets only after the listener returned, so a crash in between redelivers the batch, which changes nothing
+ * the second time. A record that can never be processed goes to the dead-letter topic first, so the partition keeps
+ * moving; any other failure (the database is down) fails the whole batch, which the error handler retries.
  */
 @Component
 class UserEventsListener {
@@ -33,29 +35,39 @@ class UserEventsListener {
 
 	private final Profiles profiles;
 
+	private final DeadLetters deadLetters;
+
 	private final Clock clock;
 
-	UserEventsListener(Profiles profiles, Clock clock) {
+	private final MeterRegistry meters;
+
+	UserEventsListener(Profiles profiles, DeadLetters deadLetters, Clock clock, MeterRegistry meters) {
 		this.profiles = profiles;
+		this.deadLetters = deadLetters;
 		this.clock = clock;
+		this.meters = meters;
 	}
 
-	@KafkaListener(id = "user-events", topics = UserEvents.TOPIC)
-	void on(ConsumerRecord<String, CloudEvent> record) {
-		UserEvent event = UserEvents.fromCloudEvent(record.value());
-		Mono<Boolean> applied;
-		if (event instanceof UserCreated created) {
-			applied = profiles.createFor(created, clock.instant());
+	@KafkaListener(id = "user-events", topics = UserEvents.TOPIC, batch = "true")
+	void on(List<ConsumerRecord<String, byte[]>> records) {
+		List<UserEvent> events = new ArrayList<>(records.size());
+		List<DeadLetters.DeadLetter> dead = new ArrayList<>();
+		try (CloudEventDeserializer cloudEvents = new CloudEventDeserializer()) {
+			for (ConsumerRecord<String, byte[]> record : records) {
+				try {
+					CloudEvent cloudEvent = cloudEvents.deserialize(record.topic(), record.headers(), record.value());
+					events.add(UserEvents.fromCloudEvent(cloudEvent));
+					meters.counter("tandem.events.processed", "type", cloudEvent.getType()).increment();
+				}
+				catch (RuntimeException undecodable) {
+					dead.add(new DeadLetters.DeadLetter(record, undecodable));
+				}
+			}
 		}
-		else if (event instanceof UserUpdated updated) {
-			applied = profiles.apply(updated, clock.instant());
-		}
-		else {
-			applied = profiles.apply((UserDeleted) event, clock.instant());
-		}
-		// Listener threads are not event-loop threads: blocking until the commit is what orders it before the offset.
-		Boolean changed = applied.block(DATABASE_TIMEOUT);
-		log.debug("{} {} for user {}: {}", record.value().getType(), record.value().getId(), event.userId(),
-				Boolean.TRUE.equals(changed) ? "applied" : "nothing to change");
+		// Listener threads are not event-loop threads: blocking here is what orders the commits before the offsets.
+		deadLetters.send(dead);
+		Long changed = profiles.applyAll(events, clock.instant()).block(DATABASE_TIMEOUT);
+		log.debug("Applied {} user events ({} profiles changed, {} dead-lettered)", events.size(), changed,
+				dead.size());
 	}
 }

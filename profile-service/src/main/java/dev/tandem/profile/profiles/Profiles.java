@@ -2,11 +2,14 @@ package dev.tandem.profile.profiles;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserDeleted;
-import dev.tandem.events.user.UserUpdated;
+import dev.tandem.events.user.UserEvent;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Mono;
 
@@ -16,8 +19,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
- * The profiles table, and how user events change it. Every statement is idempotent: applying an event twice, or an
- * older event after a newer one, changes nothing.
+ * The profiles table, and how user events change it.
  */
 @Repository
 public class Profiles {
@@ -33,69 +35,78 @@ public class Profiles {
 
 	/**
 	 * Creates the profile of a new user unless it exists or the user is known to be deleted: a redelivered or
-	 * duplicated event changes nothing and never fails, because the primary key decides ({@code ON CONFLICT DO
-	 * NOTHING}).
+	 * duplicated event changes nothing and never fails, because the primary key decides.
 	 *
-	 * @return whether this call created the profile
+	 * @return whether this call changed the profile
 	 */
 	public Mono<Boolean> createFor(UserCreated user, Instant now) {
-		return database.sql("""
-				insert into profiles (user_id, username, email, display_name, identity_version, created_at, updated_at)
-				select :userId, :username, :email, :displayName, :identityVersion, :now, :now
-				where not exists (select 1 from deleted_users where user_id = :userId)
-				on conflict (user_id) do nothing""")
-			.bind("userId", user.userId())
-			.bind("username", user.username())
-			.bind("email", user.email())
-			.bind("displayName", (user.firstName() + " " + user.lastName()).strip())
-			.bind("identityVersion", user.version())
-			.bind("now", now)
-			.fetch()
-			.rowsUpdated()
-			.map(rows -> rows == 1);
+		return applyAll(List.of(user), now).map(changed -> changed > 0);
 	}
 
 	/**
-	 * Copies the user's new username and email unless the profile already holds a newer version. A missing profile
-	 * is created from the event's snapshot (its {@code UserCreated} may have been lost before this service existed),
-	 * unless the user is known to be deleted.
+	 * Applies a batch of user events in one transaction, a few statements whatever its size. Per user only the
+	 * outcome counts: a {@code UserDeleted} removes the profile and leaves a tombstone, so no older or replayed event
+	 * brings it back; otherwise the newest event's facts are upserted, creating a missing profile (its
+	 * {@code UserCreated} may predate this service) and changing an existing one only when the event is newer than
+	 * what the profile holds. Applying a batch twice, or an older event after a newer one, changes nothing.
 	 *
-	 * @return whether the profile changed
+	 * @return how many profiles were created, changed or removed
 	 */
-	public Mono<Boolean> apply(UserUpdated user, Instant now) {
+	public Mono<Long> applyAll(List<UserEvent> events, Instant now) {
+		Map<UUID, UserEvent> outcome = new LinkedHashMap<>();
+		for (UserEvent event : events) {
+			outcome.merge(event.userId(), event, (held, next) -> held instanceof UserDeleted ? held
+					: next instanceof UserDeleted || next.version() > held.version() ? next : held);
+		}
+		List<UserEvent> deleted = outcome.values().stream().filter(UserDeleted.class::isInstance).toList();
+		List<UserEvent> upserted = outcome.values().stream().filter(event -> !(event instanceof UserDeleted)).toList();
+		return delete(deleted, now).flatMap(removed -> upsert(upserted, now).map(changed -> removed + changed))
+			.as(transactions::transactional);
+	}
+
+	private Mono<Long> upsert(List<UserEvent> events, Instant now) {
+		if (events.isEmpty()) {
+			return Mono.just(0L);
+		}
 		return database.sql("""
 				insert into profiles (user_id, username, email, display_name, identity_version, created_at, updated_at)
-				select :userId, :username, :email, :displayName, :identityVersion, :now, :now
-				where not exists (select 1 from deleted_users where user_id = :userId)
+				select u.user_id::uuid, u.username, u.email, u.display_name, u.version, :now, :now
+				from unnest(:ids::text[], :usernames::text[], :emails::text[], :displayNames::text[], :versions::bigint[])
+				     as u(user_id, username, email, display_name, version)
+				where not exists (select 1 from deleted_users d where d.user_id = u.user_id::uuid)
 				on conflict (user_id) do update
 				    set username = excluded.username, email = excluded.email, version = profiles.version + 1,
 				        identity_version = excluded.identity_version, updated_at = excluded.updated_at
 				    where profiles.identity_version < excluded.identity_version""")
-			.bind("userId", user.userId())
-			.bind("username", user.username())
-			.bind("email", user.email())
-			.bind("displayName", (user.firstName() + " " + user.lastName()).strip())
-			.bind("identityVersion", user.version())
+			.bind("ids", events.stream().map(event -> event.userId().toString()).toArray(String[]::new))
+			.bind("usernames", events.stream().map(UserEvent::username).toArray(String[]::new))
+			.bind("emails", events.stream().map(UserEvent::email).toArray(String[]::new))
+			.bind("displayNames", events.stream()
+				.map(event -> (event.firstName() + " " + event.lastName()).strip())
+				.toArray(String[]::new))
+			.bind("versions", events.stream().map(UserEvent::version).toArray(Long[]::new))
 			.bind("now", now)
 			.fetch()
-			.rowsUpdated()
-			.map(rows -> rows == 1);
+			.rowsUpdated();
 	}
 
-	/** Removes the profile of a deleted user and remembers the user as deleted, in one transaction. */
-	public Mono<Boolean> apply(UserDeleted user, Instant now) {
+	private Mono<Long> delete(List<UserEvent> events, Instant now) {
+		if (events.isEmpty()) {
+			return Mono.just(0L);
+		}
+		String[] ids = events.stream().map(event -> event.userId().toString()).toArray(String[]::new);
 		return database.sql("""
-				insert into deleted_users (user_id, version, deleted_at) values (:userId, :version, :now)
+				insert into deleted_users (user_id, version, deleted_at)
+				select u.user_id::uuid, u.version, :now from unnest(:ids::text[], :versions::bigint[]) as u(user_id, version)
 				on conflict (user_id) do nothing""")
-			.bind("userId", user.userId())
-			.bind("version", user.version())
+			.bind("ids", ids)
+			.bind("versions", events.stream().map(UserEvent::version).toArray(Long[]::new))
 			.bind("now", now)
 			.then()
-			.then(database.sql("delete from profiles where user_id = :userId").bind("userId", user.userId())
+			.then(database.sql("delete from profiles where user_id = any(:ids::uuid[])")
+				.bind("ids", ids)
 				.fetch()
-				.rowsUpdated())
-			.map(rows -> rows == 1)
-			.as(transactions::transactional);
+				.rowsUpdated());
 	}
 
 	public Mono<Profile> findById(UUID userId) {

@@ -3,6 +3,7 @@ package dev.tandem.profile.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,16 +17,22 @@ import dev.tandem.profile.profiles.Profile;
 import dev.tandem.profile.profiles.Profiles;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventSerializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.r2dbc.core.DatabaseClient;
 
@@ -90,24 +97,69 @@ class UserEventsListenerIntegrationTests {
 	}
 
 	@Test
-	void skipsAnEventThatCanNeverBeProcessedAndKeepsConsuming() {
+	void deadLettersAPoisonMessageAndAppliesEveryGoodOneAroundIt() {
+		UserCreated before = userCreated("carol", "Carol", "");
+		UserCreated after = userCreated("dora", "Dora", "");
+		send(UUID.randomUUID(), before);
+		String poisonId = UUID.randomUUID().toString();
 		try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()), new StringSerializer(),
 				new ByteArraySerializer())) {
 			ProducerRecord<String, byte[]> poison = new ProducerRecord<>(UserEvents.TOPIC, "poison",
 					"{not json".getBytes(StandardCharsets.UTF_8));
 			poison.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
-				.add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))
+				.add("ce_id", poisonId.getBytes(StandardCharsets.UTF_8))
 				.add("ce_type", UserCreated.TYPE.getBytes(StandardCharsets.UTF_8))
 				.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8))
 				.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
 			raw.send(poison);
+			// Not a CloudEvent at all.
+			raw.send(new ProducerRecord<>(UserEvents.TOPIC, "garbage", new byte[] { 1, 2, 3 }));
 		}
-		UserCreated after = userCreated("carol", "Carol", "");
-
 		send(UUID.randomUUID(), after);
 
-		assertThat(awaitProfile(after.userId()).displayName()).isEqualTo("Carol");
+		assertThat(awaitProfile(before.userId()).displayName()).isEqualTo("Carol");
+		assertThat(awaitProfile(after.userId()).displayName()).isEqualTo("Dora");
+		List<ConsumerRecord<String, byte[]>> dead = deadLetters(2);
+		assertThat(dead).extracting(ConsumerRecord::key).containsExactly("poison", "garbage");
+		ConsumerRecord<String, byte[]> poisoned = dead.get(0);
+		assertThat(new String(poisoned.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+		assertThat(header(poisoned, "ce_id")).isEqualTo(poisonId);
+		assertThat(header(poisoned, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(UserEvents.TOPIC);
+		assertThat(header(poisoned, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("UserCreated");
+	}
+
+	@Test
+	void appliesOnlyTheOutcomeOfABatchThatHoldsOneUsersWholeHistory() {
+		UserCreated user = userCreated("eve", "Eve", "");
+		send(UUID.randomUUID(), user);
+		send(UUID.randomUUID(), updated(user, 2, "eve@two.example"));
+		send(UUID.randomUUID(), updated(user, 3, "eve@three.example"));
+		UserCreated sentinel = userCreated("sentinel", "", "");
+		send(UUID.randomUUID(), sentinel);
+
+		awaitProfile(sentinel.userId());
+		assertThat(profiles.findById(user.userId()).block().email()).isEqualTo("eve@three.example");
+	}
+
+	private List<ConsumerRecord<String, byte[]>> deadLetters(int count) {
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+				ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+				ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
+				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			consumer.subscribe(List.of(UserEvents.TOPIC + ".DLT"));
+			List<ConsumerRecord<String, byte[]>> found = new java.util.ArrayList<>();
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (found.size() < count && System.nanoTime() < deadline) {
+				consumer.poll(Duration.ofMillis(200)).forEach(found::add);
+			}
+			return found;
+		}
+	}
+
+	private static String header(ConsumerRecord<String, byte[]> record, String name) {
+		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
 	}
 
 	@Test
