@@ -43,9 +43,9 @@ public final class LocalStack implements AutoCloseable {
 
 	static final String LOCAL_CLIENT_SECRET_HASH = "{bcrypt}$2a$10$hHV4ED3yGYDl10Zi0Ruv3uM/MynT24kGIZkHYBq3oX9PpfTxyHMn.";
 
-	private final PostgresServer postgres;
+	private PostgresServer postgres;
 
-	private final KafkaBroker kafka;
+	private KafkaBroker kafka;
 
 	private final List<ServiceProcess> services = new ArrayList<>();
 
@@ -145,6 +145,11 @@ public final class LocalStack implements AutoCloseable {
 	 * {@code profile}.
 	 */
 	public ServiceProcess startService(String name) throws Exception {
+		return startService(name, List.of());
+	}
+
+	/** Starts the named service with extra Spring Boot properties, such as {@code --tandem.outbox.relay-enabled=false}. */
+	public ServiceProcess startService(String name, List<String> extraArguments) throws Exception {
 		boolean identity = name.equals("identity");
 		PostgresServer.Database database = postgres.database(identity ? "identity" : "profile");
 		List<String> arguments = new ArrayList<>(List.of(
@@ -170,6 +175,7 @@ public final class LocalStack implements AutoCloseable {
 			arguments.add("--tandem.identity.client-secret=" + LOCAL_CLIENT_SECRET);
 		}
 		arguments.addAll(settings.serviceArguments().getOrDefault(name, List.of()));
+		arguments.addAll(extraArguments);
 		services.removeIf(service -> service.name().equals(name) && !service.isAlive());
 		String prefix = String.format("%-8s | ", name);
 		ServiceProcess service = ServiceProcess.start(name, identity ? settings.identityJar() : settings.profileJar(),
@@ -184,6 +190,24 @@ public final class LocalStack implements AutoCloseable {
 			Duration took = service.awaitReady(timeout);
 			log.info("{} ready on {} after {} ms", service.name(), service.baseUrl(), took.toMillis());
 		}
+	}
+
+	/** Stops the Kafka broker, as an outage would; {@link #startKafka} brings it back with its data. */
+	public void stopKafka() {
+		kafka.close();
+	}
+
+	public void startKafka() throws Exception {
+		kafka = KafkaBroker.start(settings.dataDirectory().resolve("kafka"), kafka.port());
+	}
+
+	/** Stops PostgreSQL, as an outage would; {@link #startPostgres} brings it back with its data on the same port. */
+	public void stopPostgres() throws IOException {
+		postgres.close();
+	}
+
+	public void startPostgres() throws IOException {
+		postgres = PostgresServer.start(settings.dataDirectory().resolve("postgres"), postgres.port());
 	}
 
 	public PostgresServer postgres() {

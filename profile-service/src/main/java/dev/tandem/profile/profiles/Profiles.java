@@ -11,6 +11,8 @@ import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserDeleted;
 import dev.tandem.events.user.UserEvent;
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -107,6 +109,23 @@ public class Profiles {
 				.bind("ids", ids)
 				.fetch()
 				.rowsUpdated());
+	}
+
+	/**
+	 * The profiles whose user id lies after {@code after} (from the start when null) and up to {@code upTo} (to the
+	 * end when null), in the database's uuid order, which is the order identity-service pages its users in.
+	 */
+	public Flux<Profile> inRange(@Nullable UUID after, @Nullable UUID upTo, int limit) {
+		return database.sql("""
+				select * from profiles
+				where (cast(:after as uuid) is null or user_id > cast(:after as uuid))
+				  and (cast(:upTo as uuid) is null or user_id <= cast(:upTo as uuid))
+				order by user_id limit :limit""")
+			.bind("after", Parameter.fromOrEmpty(after, UUID.class))
+			.bind("upTo", Parameter.fromOrEmpty(upTo, UUID.class))
+			.bind("limit", limit)
+			.map(Profiles::read)
+			.all();
 	}
 
 	public Mono<Profile> findById(UUID userId) {

@@ -46,6 +46,7 @@ class SecurityConfiguration {
 				.pathMatchers("/api/profiles/me", "/api/profiles/me/**").hasAuthority("SCOPE_profile")
 				.pathMatchers(HttpMethod.GET, "/api/profiles/*").authenticated()
 				.pathMatchers(HttpMethod.PATCH, "/api/profiles/*").hasRole("admin")
+				.pathMatchers("/api/admin/**").hasRole("admin")
 				.anyExchange().denyAll())
 			.oauth2ResourceServer(server -> server
 				.jwt(jwt -> jwt.jwtDecoder(decoder)

@@ -2,6 +2,7 @@ package dev.tandem.profile.web;
 
 import java.net.URI;
 
+import dev.tandem.profile.identity.IdentityUnavailable;
 import dev.tandem.profile.profiles.InvalidProfile;
 import dev.tandem.profile.profiles.NotAUser;
 import dev.tandem.profile.profiles.ProfileNotFound;
@@ -85,6 +86,17 @@ class Problems extends ResponseEntityExceptionHandler {
 			}
 		}
 		throw ex;
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> identityUnavailable(IdentityUnavailable ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setType(URI.create("https://tandem.dev/problems/identity-unavailable"));
+		problem.setTitle("identity-service unavailable");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(problem);
 	}
 
 	@ExceptionHandler

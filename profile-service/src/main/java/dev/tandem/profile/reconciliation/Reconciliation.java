@@ -1,0 +1,184 @@
+package dev.tandem.profile.reconciliation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import dev.tandem.events.user.UserDeleted;
+import dev.tandem.events.user.UserEvent;
+import dev.tandem.events.user.UserUpdated;
+import dev.tandem.profile.identity.IdentityClient;
+import dev.tandem.profile.identity.UserFacts;
+import dev.tandem.profile.profiles.Profile;
+import dev.tandem.profile.profiles.Profiles;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Compares profiles with users a page at a time: identity-service's users in id order, and this service's profiles
+ * in the same id range, so neither side is ever held whole in memory. A user without a profile is missing one; a
+ * profile whose user identity-service does not have is orphaned. Repair creates the missing profiles from the
+ * users' facts and removes the orphans (with a tombstone), through the same idempotent statements the consumer uses.
+ */
+@Service
+class Reconciliation {
+
+	static final int SAMPLE = 100;
+
+	private static final int PAGE = 1000;
+
+	private static final Logger log = LoggerFactory.getLogger(Reconciliation.class);
+
+	private final IdentityClient identity;
+
+	private final Profiles profiles;
+
+	private final Clock clock;
+
+	private final AtomicLong missing = new AtomicLong();
+
+	private final AtomicLong orphaned = new AtomicLong();
+
+	Reconciliation(IdentityClient identity, Profiles profiles, Clock clock, MeterRegistry meters) {
+		this.identity = identity;
+		this.profiles = profiles;
+		this.clock = clock;
+		Gauge.builder("tandem.profiles.drift", missing, AtomicLong::get)
+			.tag("kind", "missing")
+			.description("Users without a profile, at the last reconciliation")
+			.register(meters);
+		Gauge.builder("tandem.profiles.drift", orphaned, AtomicLong::get)
+			.tag("kind", "orphaned")
+			.description("Profiles without a user, at the last reconciliation")
+			.register(meters);
+	}
+
+	Mono<ReconciliationReport> run(boolean repair) {
+		Instant started = clock.instant();
+		Tally tally = new Tally();
+		return identity.users(null, PAGE)
+			.expand(page -> page.next() == null ? Mono.empty() : identity.users(page.next(), PAGE))
+			.concatMap(page -> compare(page.items(), tally, repair))
+			.then(Mono.defer(() -> orphansAfter(tally.last, tally, repair)))
+			.then(Mono.fromSupplier(() -> {
+				ReconciliationReport report = tally.report(repair, Duration.between(started, clock.instant()));
+				missing.set(repair ? 0 : report.missingProfiles());
+				orphaned.set(repair ? 0 : report.orphanedProfiles());
+				log.info("Reconciliation{}: {} users, {} profiles, {} missing, {} orphaned, in {} ms",
+						repair ? " with repair" : "", report.users(), report.profiles(), report.missingProfiles(),
+						report.orphanedProfiles(), report.millis());
+				return report;
+			}));
+	}
+
+	/** Compares one page of users with the profiles in the same id range. */
+	private Mono<Void> compare(List<UserFacts> users, Tally tally, boolean repair) {
+		if (users.isEmpty()) {
+			return Mono.empty();
+		}
+		UUID from = tally.last;
+		UUID to = users.get(users.size() - 1).userId();
+		// Profiles in the page's id range: about a page of them, more only where orphans crowd the range.
+		return profilesIn(from, to).flatMap(held -> {
+			Map<UUID, UserFacts> byId = users.stream().collect(Collectors.toMap(UserFacts::userId, user -> user));
+			Set<UUID> profileIds = held.stream().map(Profile::userId).collect(Collectors.toSet());
+			List<UserEvent> repairs = new ArrayList<>();
+			Instant now = clock.instant();
+			for (UserFacts user : users) {
+				if (!profileIds.contains(user.userId())) {
+					tally.missing(user.userId());
+					repairs.add(new UserUpdated(user.userId(), user.version(), now, user.username(), user.email(),
+							user.firstName(), user.lastName(), user.active(), Set.of()));
+				}
+			}
+			for (Profile profile : held) {
+				if (!byId.containsKey(profile.userId())) {
+					tally.orphaned(profile.userId());
+					repairs.add(orphanRemoval(profile, now));
+				}
+			}
+			tally.users.addAndGet(users.size());
+			tally.profiles.addAndGet(held.size());
+			tally.last = to;
+			return repair && !repairs.isEmpty() ? profiles.applyAll(repairs, now).then() : Mono.<Void>empty();
+		});
+	}
+
+	/** Every profile after the last user: all orphans. */
+	private Mono<Void> orphansAfter(@Nullable UUID after, Tally tally, boolean repair) {
+		return profiles.inRange(after, null, PAGE).collectList().flatMap(held -> {
+			if (held.isEmpty()) {
+				return Mono.empty();
+			}
+			Instant now = clock.instant();
+			held.forEach(profile -> tally.orphaned(profile.userId()));
+			tally.profiles.addAndGet(held.size());
+			UUID last = held.get(held.size() - 1).userId();
+			Mono<Void> repaired = repair
+					? profiles.applyAll(held.stream().map(profile -> orphanRemoval(profile, now)).toList(), now).then()
+					: Mono.empty();
+			return held.size() < PAGE ? repaired : repaired.then(Mono.defer(() -> orphansAfter(last, tally, repair)));
+		});
+	}
+
+	private Mono<List<Profile>> profilesIn(@Nullable UUID from, UUID to) {
+		return profiles.inRange(from, to, Integer.MAX_VALUE).collectList();
+	}
+
+	private static UserEvent orphanRemoval(Profile profile, Instant now) {
+		return new UserDeleted(profile.userId(), profile.identityVersion() + 1, now,
+				profile.username() == null ? "" : profile.username(), profile.email() == null ? "" : profile.email(), "",
+				"", false);
+	}
+
+	/** The counts of one run; pages are compared one after another. */
+	private static final class Tally {
+
+		final AtomicLong users = new AtomicLong();
+
+		final AtomicLong profiles = new AtomicLong();
+
+		long missingCount;
+
+		long orphanedCount;
+
+		final List<UUID> missingSample = new ArrayList<>();
+
+		final List<UUID> orphanedSample = new ArrayList<>();
+
+		@Nullable UUID last;
+
+		void missing(UUID userId) {
+			missingCount++;
+			if (missingSample.size() < SAMPLE) {
+				missingSample.add(userId);
+			}
+		}
+
+		void orphaned(UUID userId) {
+			orphanedCount++;
+			if (orphanedSample.size() < SAMPLE) {
+				orphanedSample.add(userId);
+			}
+		}
+
+		ReconciliationReport report(boolean repaired, Duration took) {
+			return new ReconciliationReport(users.get(), profiles.get(), missingCount, orphanedCount,
+					List.copyOf(missingSample), List.copyOf(orphanedSample), repaired, took.toMillis());
+		}
+	}
+
+}
