@@ -61,19 +61,19 @@ public class IdentityClient {
 
 	/** One user's facts; empty when identity-service has no such user. */
 	public Mono<UserFacts> user(UUID userId) {
-		return client().get()
+		return Mono.defer(() -> client().get()
 			.uri("/internal/users/{id}", userId)
 			.retrieve()
 			.bodyToMono(UserFacts.class)
 			.timeout(timeout)
 			.onErrorResume(WebClientResponseException.class,
-					ex -> ex.getStatusCode() == HttpStatus.NOT_FOUND ? Mono.empty() : Mono.error(ex))
+					ex -> ex.getStatusCode() == HttpStatus.NOT_FOUND ? Mono.empty() : Mono.error(ex)))
 			.onErrorMap(ex -> !(ex instanceof IdentityUnavailable), IdentityClient::unavailable);
 	}
 
 	/** One page of every user's facts in id order, after {@code after} (from the start when null). */
 	public Mono<UserFactsPage> users(@Nullable UUID after, int limit) {
-		return client().get()
+		return Mono.defer(() -> client().get()
 			.uri(uri -> {
 				uri.path("/internal/users").queryParam("limit", limit);
 				if (after != null) {
@@ -83,7 +83,7 @@ public class IdentityClient {
 			})
 			.retrieve()
 			.bodyToMono(UserFactsPage.class)
-			.timeout(timeout.multipliedBy(10))
+			.timeout(timeout.multipliedBy(10)))
 			.onErrorMap(ex -> !(ex instanceof IdentityUnavailable), IdentityClient::unavailable);
 	}
 

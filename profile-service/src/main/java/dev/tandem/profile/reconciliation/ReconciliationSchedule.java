@@ -26,7 +26,7 @@ class ReconciliationSchedule {
 
 	@Scheduled(fixedDelayString = "${tandem.reconciliation.interval:1h}",
 			initialDelayString = "${tandem.reconciliation.initial-delay:5m}")
-	Mono<Void> measureDrift() {
+	public Mono<Void> measureDrift() {
 		return reconciliation.run(false).doOnNext(report -> {
 			if (report.drift() > 0) {
 				log.warn("Profiles drifted from users: {} missing, {} orphaned; POST /api/admin/reconciliation?repair=true "
