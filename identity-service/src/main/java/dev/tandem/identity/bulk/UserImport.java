@@ -225,7 +225,9 @@ class UserImport {
 		}
 
 		ImportReport report() {
-			return new ImportReport(lines.get(), created.get(), skipped.get(), rejected.get(), List.copyOf(problems),
+			List<ImportReport.LineProblem> byLine = new ArrayList<>(problems);
+			byLine.sort(java.util.Comparator.comparingLong(ImportReport.LineProblem::line));
+			return new ImportReport(lines.get(), created.get(), skipped.get(), rejected.get(), List.copyOf(byLine),
 					skipped.get() + rejected.get() > problems.size());
 		}
 	}
