@@ -83,6 +83,42 @@ class SignUpToProfileIntegrationTests {
 	}
 
 	@Test
+	void aProfileIsReadableRightAfterSignUpEvenBeforeItsEventArrives() throws Exception {
+		// Hold the event back: identity-service commits the user but does not relay.
+		stack.service("identity").kill();
+		stack.startService("identity", List.of("--tandem.outbox.relay-enabled=false")).awaitReady(Duration.ofSeconds(120));
+		String name = "dinah" + UUID.randomUUID().toString().substring(0, 8);
+		String userId = JSON.readTree(register(name).body()).get("id").asString();
+		String token = login(name, PASSWORD);
+
+		HttpResponse<String> first = send(HttpRequest
+			.newBuilder(URI.create(stack.service("profile").baseUrl() + "/api/profiles/me"))
+			.header("Authorization", "Bearer " + token));
+
+		assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+		assertThat(JSON.readTree(first.body()).get("userId").asString()).isEqualTo(userId);
+		String etag = first.headers().firstValue("ETag").orElseThrow();
+		// Now let the event go: it finds the profile there and changes nothing.
+		stack.service("identity").kill();
+		stack.startService("identity").awaitReady(Duration.ofSeconds(120));
+		await().atMost(Duration.ofSeconds(30)).until(() -> unpublishedEvents() == 0);
+		HttpResponse<String> later = send(HttpRequest
+			.newBuilder(URI.create(stack.service("profile").baseUrl() + "/api/profiles/me"))
+			.header("Authorization", "Bearer " + token));
+		assertThat(later.headers().firstValue("ETag")).contains(etag);
+	}
+
+	private static long unpublishedEvents() throws Exception {
+		var database = stack.postgres().database("identity");
+		try (var connection = java.sql.DriverManager.getConnection(database.jdbcUrl(), database.username(),
+				database.password()); var rows = connection.createStatement()
+					.executeQuery("select count(*) from outbox where published_at is null")) {
+			rows.next();
+			return rows.getLong(1);
+		}
+	}
+
+	@Test
 	void aUserRegisteredWhileProfileServiceIsDownGetsAProfileWhenItIsBack() throws Exception {
 		stack.service("profile").kill();
 		String name = "bob" + UUID.randomUUID().toString().substring(0, 8);

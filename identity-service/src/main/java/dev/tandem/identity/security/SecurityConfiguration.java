@@ -1,29 +1,18 @@
 package dev.tandem.identity.security;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-
 import dev.tandem.identity.token.SigningKeys;
 import dev.tandem.identity.token.TokenSettings;
-import reactor.core.publisher.Mono;
+import dev.tandem.support.security.TokenAuthorities;
+import dev.tandem.support.security.TokenValidation;
+import dev.tandem.support.web.ProblemResponses;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
@@ -52,7 +41,8 @@ class SecurityConfiguration {
 				.pathMatchers("/api/users", "/api/users/**", "/api/admin/**").hasRole("admin")
 				.anyExchange().denyAll())
 			.oauth2ResourceServer(server -> server
-				.jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(SecurityConfiguration::authenticate))
+				.jwt(jwt -> jwt.jwtDecoder(decoder)
+					.jwtAuthenticationConverter(token -> TokenAuthorities.authenticate(token, "roles")))
 				.authenticationEntryPoint(problems::unauthorized)
 				.accessDeniedHandler(problems::forbidden))
 			.exceptionHandling(handling -> handling.authenticationEntryPoint(problems::unauthorized)
@@ -64,26 +54,7 @@ class SecurityConfiguration {
 	@Bean
 	ReactiveJwtDecoder jwtDecoder(SigningKeys keys, TokenSettings settings) {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(keys.publicKey()).build();
-		OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
-				aud -> aud != null && aud.stream().anyMatch(settings.audience()::contains));
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-				JwtValidators.createDefaultWithIssuer(settings.issuer().toString()), audience));
+		decoder.setJwtValidator(TokenValidation.of(settings.issuer().toString(), settings.audience()));
 		return decoder;
-	}
-
-	/** Authorities from the token: {@code ROLE_x} for each of {@code roles}, {@code SCOPE_x} for each scope. */
-	static Mono<AbstractAuthenticationToken> authenticate(Jwt jwt) {
-		Collection<GrantedAuthority> authorities = new ArrayList<>();
-		List<String> roles = jwt.getClaimAsStringList("roles");
-		if (roles != null) {
-			roles.forEach(role -> authorities.add(new SimpleGrantedAuthority("ROLE_" + role)));
-		}
-		String scope = jwt.getClaimAsString("scope");
-		if (scope != null && !scope.isBlank()) {
-			for (String each : scope.trim().split("\\s+")) {
-				authorities.add(new SimpleGrantedAuthority("SCOPE_" + each));
-			}
-		}
-		return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
 	}
 }

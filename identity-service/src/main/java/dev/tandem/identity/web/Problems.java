@@ -11,11 +11,9 @@ import dev.tandem.identity.user.UserNotFound;
 import dev.tandem.identity.user.UsernameTaken;
 import dev.tandem.identity.user.WeakPassword;
 import dev.tandem.identity.user.WrongCurrentPassword;
-import io.r2dbc.spi.R2dbcException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -137,24 +135,6 @@ class Problems extends ResponseEntityExceptionHandler {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds() + 1)))
 			.body(problem);
-	}
-
-	/**
-	 * The database refused a value as data (SQLSTATE class 22, such as a NUL character in text): that is bad input,
-	 * not a server fault. Anything else from the database stays an error of ours.
-	 */
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> databaseRefusedData(DataAccessException ex) throws DataAccessException {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null && r2dbc.getSqlState().startsWith("22")) {
-				ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-						"A value in the request cannot be stored: " + r2dbc.getMessage());
-				problem.setType(URI.create("https://tandem.dev/problems/invalid-request"));
-				problem.setTitle("Invalid request");
-				return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-			}
-		}
-		throw ex;
 	}
 
 	private static String messageOf(FieldError error) {

@@ -59,6 +59,11 @@ public class IdentityClient {
 		this.http = builder.clone().baseUrl(settings.baseUrl().toString()).filter(oauth).build();
 	}
 
+	/** Whether a client secret is configured, so the internal API can be called at all. */
+	public boolean isConfigured() {
+		return http != null;
+	}
+
 	/** One user's facts; empty when identity-service has no such user. */
 	public Mono<UserFacts> user(UUID userId) {
 		return Mono.defer(() -> client().get()

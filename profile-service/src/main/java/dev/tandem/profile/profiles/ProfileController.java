@@ -28,38 +28,38 @@ class ProfileController {
 
 	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
-	private final Profiles profiles;
+	private final ProfileLookup lookup;
 
 	private final ProfileEditing editing;
 
 	private final ProfileSettings settings;
 
-	ProfileController(Profiles profiles, ProfileEditing editing, ProfileSettings settings) {
-		this.profiles = profiles;
+	ProfileController(ProfileLookup lookup, ProfileEditing editing, ProfileSettings settings) {
+		this.lookup = lookup;
 		this.editing = editing;
 		this.settings = settings;
 	}
 
 	@GetMapping("/me")
 	Mono<ResponseEntity<ProfileView>> me(@AuthenticationPrincipal JwtAuthenticationToken caller) {
-		UUID userId = userIdOf(caller);
-		return profiles.findById(userId)
-			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)))
-			.map(profile -> withEtag(profile, ProfileView.of(profile)));
+		return lookup.find(userIdOf(caller)).map(profile -> withEtag(profile, ProfileView.of(profile)));
 	}
 
 	@PatchMapping(path = "/me", consumes = { MERGE_PATCH_JSON, "application/json" })
 	Mono<ResponseEntity<ProfileView>> changeMe(@AuthenticationPrincipal JwtAuthenticationToken caller,
 			@RequestBody JsonNode patch, @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
-		return editing.patch(userIdOf(caller), patch, ifMatch).map(profile -> withEtag(profile, ProfileView.of(profile)));
+		UUID userId = userIdOf(caller);
+		// The profile may not be there yet right after sign-up: find (or create) it first.
+		return lookup.find(userId)
+			.then(editing.patch(userId, patch, ifMatch))
+			.map(profile -> withEtag(profile, ProfileView.of(profile)));
 	}
 
 	@GetMapping("/{userId}")
 	Mono<ResponseEntity<ProfileView>> profile(@PathVariable UUID userId,
 			@AuthenticationPrincipal JwtAuthenticationToken caller) {
 		boolean everything = isAdmin(caller) || userId.toString().equals(caller.getName());
-		return profiles.findById(userId)
-			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)))
+		return lookup.find(userId)
 			.map(profile -> withEtag(profile, everything ? ProfileView.of(profile)
 					: ProfileView.publicPart(profile, settings.publicFields())));
 	}

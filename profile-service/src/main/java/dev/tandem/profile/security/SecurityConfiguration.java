@@ -1,27 +1,16 @@
 package dev.tandem.profile.security;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-
-import reactor.core.publisher.Mono;
+import dev.tandem.support.security.TokenAuthorities;
+import dev.tandem.support.security.TokenValidation;
+import dev.tandem.support.web.ProblemResponses;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 
 /**
@@ -50,7 +39,7 @@ class SecurityConfiguration {
 				.anyExchange().denyAll())
 			.oauth2ResourceServer(server -> server
 				.jwt(jwt -> jwt.jwtDecoder(decoder)
-					.jwtAuthenticationConverter(token -> authenticate(token, settings.rolesClaim())))
+					.jwtAuthenticationConverter(token -> TokenAuthorities.authenticate(token, settings.rolesClaim())))
 				.authenticationEntryPoint(problems::unauthorized)
 				.accessDeniedHandler(problems::forbidden))
 			.exceptionHandling(handling -> handling.authenticationEntryPoint(problems::unauthorized)
@@ -63,40 +52,7 @@ class SecurityConfiguration {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
 			.withJwkSetUri(settings.effectiveJwkSetUri().toString())
 			.build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-				JwtValidators.createDefaultWithIssuer(settings.issuer()),
-				new JwtClaimValidator<List<String>>("aud",
-						aud -> aud != null && aud.stream().anyMatch(settings.audience()::contains))));
+		decoder.setJwtValidator(TokenValidation.of(settings.issuer(), settings.audience()));
 		return decoder;
-	}
-
-	/** Authorities: {@code ROLE_x} for each role in the roles claim, {@code SCOPE_x} for each scope. */
-	static Mono<AbstractAuthenticationToken> authenticate(Jwt jwt, String rolesClaim) {
-		Collection<GrantedAuthority> authorities = new ArrayList<>();
-		for (String role : roles(jwt.getClaims(), rolesClaim)) {
-			authorities.add(new SimpleGrantedAuthority("ROLE_" + role));
-		}
-		String scope = jwt.getClaimAsString("scope");
-		if (scope != null && !scope.isBlank()) {
-			for (String each : scope.trim().split("\\s+")) {
-				authorities.add(new SimpleGrantedAuthority("SCOPE_" + each));
-			}
-		}
-		return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
-	}
-
-	/** The roles at a dotted claim path, such as {@code roles} or Keycloak's {@code realm_access.roles}. */
-	static List<String> roles(Map<String, Object> claims, String path) {
-		Object node = claims;
-		for (String part : path.split("\\.")) {
-			if (!(node instanceof Map<?, ?> map)) {
-				return List.of();
-			}
-			node = map.get(part);
-		}
-		if (!(node instanceof Collection<?> values)) {
-			return List.of();
-		}
-		return values.stream().map(String::valueOf).toList();
 	}
 }

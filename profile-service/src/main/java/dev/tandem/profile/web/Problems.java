@@ -7,14 +7,12 @@ import dev.tandem.profile.profiles.InvalidProfile;
 import dev.tandem.profile.profiles.NotAUser;
 import dev.tandem.profile.profiles.ProfileNotFound;
 import dev.tandem.profile.profiles.StaleProfile;
-import io.r2dbc.spi.R2dbcException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.server.ServerWebExchange;
@@ -68,24 +66,6 @@ class Problems extends ResponseEntityExceptionHandler {
 			.type(URI.create("https://tandem.dev/problems/forbidden"))
 			.title("Forbidden")
 			.build();
-	}
-
-	/**
-	 * The database refused a value as data (SQLSTATE class 22, such as a NUL character in text): that is bad input,
-	 * not a server fault. Anything else from the database stays an error of ours.
-	 */
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> databaseRefusedData(DataAccessException ex) throws DataAccessException {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null && r2dbc.getSqlState().startsWith("22")) {
-				ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-						"A value in the request cannot be stored: " + r2dbc.getMessage());
-				problem.setType(URI.create("https://tandem.dev/problems/invalid-request"));
-				problem.setTitle("Invalid request");
-				return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-			}
-		}
-		throw ex;
 	}
 
 	@ExceptionHandler

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.tandem.events.EventEnvelope;
 import dev.tandem.events.EventJson;
+import dev.tandem.events.EventSchemas;
 import dev.tandem.events.MalformedEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
@@ -50,7 +51,7 @@ public final class UserEvents {
 	/**
 	 * Reads a received CloudEvent.
 	 *
-	 * @throws MalformedEvent if the type is unknown, the data is missing or not of the type's shape, or the
+	 * @throws MalformedEvent if the type is unknown, the data is missing or breaks the type's JSON Schema, or the
 	 *         subject is not the user id the data names
 	 */
 	public static UserEvent fromCloudEvent(CloudEvent cloudEvent) {
@@ -62,7 +63,9 @@ public final class UserEvents {
 		if (data == null) {
 			throw new MalformedEvent("event " + cloudEvent.getId() + " has no data");
 		}
-		UserEvent event = EventJson.read(data.toBytes(), type);
+		byte[] bytes = data.toBytes();
+		EventSchemas.check(cloudEvent.getType(), bytes);
+		UserEvent event = EventJson.read(bytes, type);
 		if (!event.userId().toString().equals(cloudEvent.getSubject())) {
 			throw new MalformedEvent("event " + cloudEvent.getId() + " names user " + event.userId()
 					+ " but has subject " + cloudEvent.getSubject());

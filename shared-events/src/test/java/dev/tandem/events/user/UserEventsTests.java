@@ -13,8 +13,6 @@ import java.util.stream.Stream;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import dev.tandem.events.MalformedEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
@@ -128,6 +126,15 @@ class UserEventsTests {
 	}
 
 	@Test
+	void rejectsDataThatBreaksTheSchema() {
+		JsonNode message = golden(UserCreated.TYPE).deepCopy();
+		((tools.jackson.databind.node.ObjectNode) message.get("value")).put("username", "x".repeat(151));
+
+		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(message))).isInstanceOf(MalformedEvent.class)
+			.hasMessageContaining("schema");
+	}
+
+	@Test
 	void rejectsASubjectThatIsNotTheUserOfTheData() {
 		JsonNode message = golden(UserCreated.TYPE).deepCopy();
 		((tools.jackson.databind.node.ObjectNode) message.get("headers")).put("ce_subject", UUID.randomUUID().toString());
@@ -164,8 +171,7 @@ class UserEventsTests {
 	}
 
 	private static Schema schema(String type) {
-		return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-			.getSchema(resource("/schemas/" + type + ".schema.json"));
+		return dev.tandem.events.EventSchemas.schema(type);
 	}
 
 	private static InputStream resource(String path) {

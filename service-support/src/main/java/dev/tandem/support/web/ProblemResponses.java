@@ -1,4 +1,4 @@
-package dev.tandem.profile.security;
+package dev.tandem.support.web;
 
 import java.net.URI;
 
@@ -15,23 +15,21 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.BearerTokenError;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Writes the security filters' refusals as problem details, like every other error of the service; the
  * {@code WWW-Authenticate} header stays as RFC 6750 wants it.
  */
-@Component
-class ProblemResponses {
+public class ProblemResponses {
 
 	private final JsonMapper json;
 
-	ProblemResponses(JsonMapper json) {
+	public ProblemResponses(JsonMapper json) {
 		this.json = json;
 	}
 
-	Mono<Void> unauthorized(ServerWebExchange exchange, AuthenticationException failure) {
+	public Mono<Void> unauthorized(ServerWebExchange exchange, AuthenticationException failure) {
 		// RFC 6750: no error code when no token came; invalid_token when one came and was refused.
 		String challenge = failure instanceof OAuth2AuthenticationException oauth
 				&& oauth.getError() instanceof BearerTokenError error
@@ -43,7 +41,7 @@ class ProblemResponses {
 				"A valid bearer token is required: " + failure.getMessage());
 	}
 
-	Mono<Void> forbidden(ServerWebExchange exchange, AccessDeniedException denied) {
+	public Mono<Void> forbidden(ServerWebExchange exchange, AccessDeniedException denied) {
 		return write(exchange, HttpStatus.FORBIDDEN, "https://tandem.dev/problems/forbidden", "Forbidden",
 				"The token does not allow this request.");
 	}
