@@ -1,6 +1,11 @@
 package dev.tandem.profile.profiles;
 
+import java.util.List;
 import java.util.UUID;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -8,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,6 +22,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -30,14 +37,48 @@ class ProfileController {
 
 	private final ProfileLookup lookup;
 
+	private final Profiles profiles;
+
 	private final ProfileEditing editing;
 
 	private final ProfileSettings settings;
 
-	ProfileController(ProfileLookup lookup, ProfileEditing editing, ProfileSettings settings) {
+	ProfileController(ProfileLookup lookup, Profiles profiles, ProfileEditing editing, ProfileSettings settings) {
 		this.lookup = lookup;
+		this.profiles = profiles;
 		this.editing = editing;
 		this.settings = settings;
+	}
+
+	/**
+	 * With {@code ids}: the profiles of up to 100 users in one query, for other services (scope
+	 * {@code profiles:read}; the public part unless the caller is an admin). Without: the admin search by username,
+	 * display name or email, a page at a time.
+	 */
+	@GetMapping
+	Mono<ProfilePage> profiles(@RequestParam(required = false) @Size(max = 100) @Nullable List<UUID> ids,
+			@RequestParam(defaultValue = "") @Size(max = 150) String q,
+			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
+			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
+			@AuthenticationPrincipal JwtAuthenticationToken caller) {
+		boolean admin = isAdmin(caller);
+		if (ids != null) {
+			return profiles.findAll(ids)
+				.map(profile -> admin ? ProfileView.of(profile) : ProfileView.publicPart(profile, settings.publicFields()))
+				.collectList()
+				.map(items -> new ProfilePage(items, 0, items.size(), items.size()));
+		}
+		if (!admin) {
+			return Mono.error(new AccessDeniedException("searching profiles needs the admin role"));
+		}
+		return profiles.search(q, page, size)
+			.map(ProfileView::of)
+			.collectList()
+			.zipWith(profiles.count(q), (items, total) -> new ProfilePage(items, page, size, total));
+	}
+
+	/** A list of profiles: a page of a search, or the answer to a batch read. */
+	record ProfilePage(List<ProfileView> items, int page, int size, long total) {
 	}
 
 	@GetMapping("/me")

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -32,8 +34,7 @@ final class ProfilePatch {
 		RULES.put("displayName", value -> maxLength(value, 150));
 		RULES.put("bio", value -> maxLength(value, 500));
 		RULES.put("birthdate", ProfilePatch::birthdateProblem);
-		RULES.put("phoneNumber", value -> E164.matcher(value).matches() ? null
-				: "must be a phone number in E.164 form, such as +14155550123");
+		RULES.put("phoneNumber", ProfilePatch::phoneProblem);
 		RULES.put("website", ProfilePatch::websiteProblem);
 		RULES.put("company", value -> maxLength(value, 150));
 		RULES.put("location", value -> maxLength(value, 150));
@@ -118,6 +119,20 @@ final class ProfilePatch {
 		}
 		catch (DateTimeParseException ex) {
 			return "must be a date in the form YYYY-MM-DD";
+		}
+	}
+
+	/** A phone number must be in E.164 form and be a number libphonenumber knows to be valid for its country. */
+	private static @Nullable String phoneProblem(String value) {
+		if (!E164.matcher(value).matches()) {
+			return "must be a phone number in E.164 form, such as +14155550123";
+		}
+		try {
+			PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+			return phones.isValidNumber(phones.parse(value, null)) ? null : "is not a valid phone number";
+		}
+		catch (NumberParseException ex) {
+			return "is not a valid phone number";
 		}
 	}
 

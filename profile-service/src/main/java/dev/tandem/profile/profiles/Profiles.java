@@ -128,6 +128,45 @@ public class Profiles {
 			.all();
 	}
 
+	/** The profiles of the given users, in one query; users without a profile are simply absent. */
+	public Flux<Profile> findAll(List<UUID> userIds) {
+		return database.sql("select * from profiles where user_id = any(:ids::uuid[]) order by user_id")
+			.bind("ids", userIds.stream().map(UUID::toString).toArray(String[]::new))
+			.map(Profiles::read)
+			.all();
+	}
+
+	/** One page of the profiles whose username, display name or email contains {@code query}, by username. */
+	Flux<Profile> search(String query, int page, int size) {
+		return database.sql("""
+				select * from profiles
+				where :all or lower(username) like :pattern or lower(display_name) like :pattern
+				   or lower(email) like :pattern
+				order by lower(username), user_id limit :size offset :offset""")
+			.bind("all", query.isBlank())
+			.bind("pattern", pattern(query))
+			.bind("size", size)
+			.bind("offset", (long) page * size)
+			.map(Profiles::read)
+			.all();
+	}
+
+	Mono<Long> count(String query) {
+		return database.sql("""
+				select count(*) from profiles
+				where :all or lower(username) like :pattern or lower(display_name) like :pattern
+				   or lower(email) like :pattern""")
+			.bind("all", query.isBlank())
+			.bind("pattern", pattern(query))
+			.map(row -> row.get(0, Long.class))
+			.one();
+	}
+
+	private static String pattern(String query) {
+		return "%" + query.strip().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+			.replace("_", "\\_") + "%";
+	}
+
 	public Mono<Profile> findById(UUID userId) {
 		return database.sql("select * from profiles where user_id = :userId")
 			.bind("userId", userId)

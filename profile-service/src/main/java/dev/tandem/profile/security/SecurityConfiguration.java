@@ -33,6 +33,7 @@ class SecurityConfiguration {
 			.authorizeExchange(exchanges -> exchanges
 				.pathMatchers("/actuator/health/**", "/actuator/info").permitAll()
 				.pathMatchers("/api/profiles/me", "/api/profiles/me/**").hasAuthority("SCOPE_profile")
+				.pathMatchers(HttpMethod.GET, "/api/profiles").hasAnyAuthority("SCOPE_profiles:read", "ROLE_admin")
 				.pathMatchers(HttpMethod.GET, "/api/profiles/*").authenticated()
 				.pathMatchers(HttpMethod.PATCH, "/api/profiles/*").hasRole("admin")
 				.pathMatchers("/api/admin/**").hasRole("admin")

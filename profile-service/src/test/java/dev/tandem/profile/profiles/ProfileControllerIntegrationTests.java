@@ -48,7 +48,7 @@ class ProfileControllerIntegrationTests {
 	@Test
 	void showsOthersOnlyThePublicPartAndAdminsEverything() {
 		UUID userId = existingProfile("edith");
-		patchMe(userId, Map.of("bio", "Sister", "birthdate", "1990-05-04", "phoneNumber", "+441234567890"))
+		patchMe(userId, Map.of("bio", "Sister", "birthdate", "1990-05-04", "phoneNumber", "+447911123456"))
 			.expectStatus().isOk();
 
 		http.get().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
@@ -109,6 +109,67 @@ class ProfileControllerIntegrationTests {
 		patchMe(userId, Map.of("location", "Ox\u0000ford")).expectStatus().isBadRequest()
 			.expectBody().jsonPath("$.errors[0].pointer").isEqualTo("/location");
 		patchMe(userId, Map.of("bio", "line one\nline two")).expectStatus().isOk();
+	}
+
+	@Test
+	void refusesAPhoneNumberThatIsWellFormedButDoesNotExist() {
+		UUID userId = existingProfile("olive");
+
+		patchMe(userId, Map.of("phoneNumber", "+19999999999")).expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].pointer").isEqualTo("/phoneNumber")
+			.jsonPath("$.errors[0].message").isEqualTo("is not a valid phone number");
+	}
+
+	@Test
+	void readsManyProfilesAtOnceForAServiceShowingThePublicPart() {
+		UUID first = existingProfile("pat");
+		UUID second = existingProfile("quinn");
+		UUID nobody = UUID.randomUUID();
+		String service = TestIssuer.token(claims -> claims.subject("search-service").claim("scope", "profiles:read"));
+
+		http.get().uri("/api/profiles?ids={a},{b},{c}", first, second, nobody).headers(bearer(service)).exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.items.length()").isEqualTo(2)
+			.jsonPath("$.items[*].userId").value(ids -> assertThat((List<Object>) ids)
+				.containsExactlyInAnyOrder(first.toString(), second.toString()))
+			.jsonPath("$.items[0].email").doesNotExist();
+	}
+
+	@Test
+	void refusesABatchOfMoreThanOneHundredIds() {
+		String ids = String.join(",", java.util.stream.Stream.generate(() -> UUID.randomUUID().toString()).limit(101).toList());
+		String service = TestIssuer.token(claims -> claims.subject("search-service").claim("scope", "profiles:read"));
+
+		http.get().uri("/api/profiles?ids=" + ids).headers(bearer(service)).exchange()
+			.expectStatus().isBadRequest()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void refusesTheBatchReadToAUserToken() {
+		http.get().uri("/api/profiles?ids={a}", UUID.randomUUID()).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
+			.exchange()
+			.expectStatus().isForbidden();
+	}
+
+	@Test
+	void letsAnAdminSearchProfilesButNotAService() {
+		String name = "rosalind" + UUID.randomUUID().toString().substring(0, 6);
+		existingProfile(name);
+
+		http.get().uri("/api/profiles?q={q}", name.toUpperCase()).headers(bearer(TestIssuer.userToken(UUID.randomUUID(), "admin")))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.total").isEqualTo(1)
+			.jsonPath("$.items[0].username").isEqualTo(name)
+			.jsonPath("$.items[0].email").isEqualTo(name + "@example.com");
+		http.get().uri("/api/profiles?q={q}", name)
+			.headers(bearer(TestIssuer.token(claims -> claims.subject("search-service").claim("scope", "profiles:read"))))
+			.exchange()
+			.expectStatus().isForbidden();
 	}
 
 	@Test
