@@ -49,6 +49,8 @@ class UserImport {
 
 	private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,39}");
 
+	private static final Instant EARLIEST_JOINED = Instant.parse("1970-01-01T00:00:00Z");
+
 	private static final Set<String> KNOWN_HASH_IDS = Set.of("argon2", "bcrypt", "pbkdf2@SpringSecurity_v5_8");
 
 	private final Users users;
@@ -94,12 +96,13 @@ class UserImport {
 		for (Line line : batch) {
 			tally.lines.incrementAndGet();
 			User user;
+			ImportedUser imported;
 			try {
-				ImportedUser imported = json.readValue(line.text(), ImportedUser.class);
-				user = toUser(imported, now);
-				if (imported.profile() != null) {
-					profiles.put(user.id(), imported.profile());
+				imported = json.readValue(line.text(), ImportedUser.class);
+				if (imported == null) {
+					throw new InvalidLine("the line is not a JSON object of a user");
 				}
+				user = toUser(imported, now);
 			}
 			catch (JacksonException ex) {
 				tally.reject(line.number(), "not a JSON object of a user: " + ex.getOriginalMessage());
@@ -109,12 +112,23 @@ class UserImport {
 				tally.reject(line.number(), ex.getMessage());
 				continue;
 			}
-			if (!seen.add("u:" + user.username().toLowerCase(Locale.ROOT))
-					|| !seen.add("e:" + user.email().toLowerCase(Locale.ROOT)) || lineOf.containsKey(user.id())) {
+			catch (RuntimeException ex) {
+				tally.reject(line.number(), "not a valid user: " + ex.getMessage());
+				continue;
+			}
+			String username = "u:" + user.username().toLowerCase(Locale.ROOT);
+			String email = "e:" + user.email().toLowerCase(Locale.ROOT);
+			// All three checked before any is claimed: a line skipped for its email must not take its username.
+			if (seen.contains(username) || seen.contains(email) || lineOf.containsKey(user.id())) {
 				tally.skip(line.number(), "the username, email or id appears earlier in this batch");
 				continue;
 			}
+			seen.add(username);
+			seen.add(email);
 			lineOf.put(user.id(), line.number());
+			if (imported.profile() != null) {
+				profiles.put(user.id(), imported.profile());
+			}
 			candidates.add(user);
 		}
 		return users.insertAll(candidates)
@@ -147,12 +161,19 @@ class UserImport {
 		if (firstName.length() > 150 || lastName.length() > 150) {
 			throw new InvalidLine("names may have at most 150 characters");
 		}
+		if (hasControlCharacters(username + email + firstName + lastName)) {
+			throw new InvalidLine("username, email and names must not contain control characters");
+		}
+		if (line.dateJoined() != null && (line.dateJoined().isBefore(EARLIEST_JOINED)
+				|| line.dateJoined().isAfter(now.plus(java.time.Duration.ofDays(1))))) {
+			throw new InvalidLine("dateJoined must lie between 1970 and now");
+		}
 		List<String> roles = line.roles() == null ? List.of() : line.roles();
 		if (roles.size() > 20 || !roles.stream().allMatch(role -> role != null && ROLE.matcher(role).matches())) {
 			throw new InvalidLine("roles must be lower-case words (letters, digits, - or _)");
 		}
-		if (line.profile() != null && line.profile().size() > 50) {
-			throw new InvalidLine("profile may hold at most 50 values");
+		if (line.profile() != null && (line.profile().size() > 50 || line.profile().containsValue(null))) {
+			throw new InvalidLine("profile may hold at most 50 values, none of them null");
 		}
 		return new User(line.id() == null ? UUID.randomUUID() : line.id(), username, email, hash(line.passwordHash()),
 				firstName, lastName, line.active() == null || line.active(), false, List.copyOf(roles),
@@ -176,6 +197,10 @@ class UserImport {
 		}
 		throw new InvalidLine("passwordHash must be Django's pbkdf2_sha256$... or {argon2}, {bcrypt} or "
 				+ "{pbkdf2@SpringSecurity_v5_8} hash");
+	}
+
+	private static boolean hasControlCharacters(String text) {
+		return text.chars().anyMatch(Character::isISOControl);
 	}
 
 	private static String required(@Nullable String value, String field) {

@@ -21,9 +21,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
@@ -107,8 +109,14 @@ class OutboxRelay implements SmartLifecycle {
 		this.database = database;
 		this.kafka = kafka;
 		this.admin = admin;
-		// Connections of its own, outside the pool: one holds the leader lock and listens for commits.
-		this.leaderConnections = ConnectionFactories.get(connectionDetails.getConnectionFactoryOptions());
+		// Connections of its own, outside any pool: one holds the leader lock and listens for commits. TCP keepalive,
+		// so a connection whose peer vanished without a reset is noticed.
+		ConnectionFactoryOptions options = connectionDetails.getConnectionFactoryOptions();
+		ConnectionFactoryOptions.Builder direct = options.mutate().option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
+		if ("pool".equals(options.getValue(ConnectionFactoryOptions.DRIVER))) {
+			direct.option(ConnectionFactoryOptions.DRIVER, String.valueOf(options.getValue(ConnectionFactoryOptions.PROTOCOL)));
+		}
+		this.leaderConnections = ConnectionFactories.get(direct.build());
 		this.settings = settings;
 		this.topics = topics;
 		this.clock = clock;
@@ -196,7 +204,8 @@ class OutboxRelay implements SmartLifecycle {
 						// Events committed while no one relayed are found by the round this wake-up starts.
 						wake();
 					})
-					.thenMany(postgres.getNotifications()));
+					// The leader keeps asking its own connection; a connection that stopped answering loses the lead.
+					.thenMany(postgres.getNotifications().mergeWith(heartbeat(postgres))));
 		}, connection -> {
 			leader = false;
 			return connection.close();
@@ -210,6 +219,16 @@ class OutboxRelay implements SmartLifecycle {
 			})
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(settings.leadershipCheck()))
 			.subscribe();
+	}
+
+	/** Completes never; fails when the connection does not answer within a leadership check. */
+	private Flux<io.r2dbc.postgresql.api.Notification> heartbeat(PostgresqlConnection postgres) {
+		return Flux.interval(settings.leadershipCheck())
+			.concatMap(tick -> Flux.from(postgres.createStatement("select 1").execute())
+				.flatMap(result -> result.getRowsUpdated())
+				.then()
+				.timeout(settings.leadershipCheck()))
+			.thenMany(Flux.empty());
 	}
 
 	private void run() {

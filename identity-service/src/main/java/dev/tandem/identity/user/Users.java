@@ -53,7 +53,7 @@ public class Users {
 
 	/**
 	 * Inserts many users in one statement, skipping any whose username or email is taken (by a user already stored,
-	 * or by an earlier one in the list), and answers the ids of those inserted.
+	 * or by an earlier one in the list) or whose id belonged to a deleted user, and answers the ids of those inserted.
 	 */
 	public Flux<UUID> insertAll(List<User> users) {
 		if (users.isEmpty()) {
@@ -89,6 +89,7 @@ public class Users {
 				from unnest(:ids::text[], :usernames::text[], :emails::text[], :hashes::text[], :firstNames::text[],
 				            :lastNames::text[], :active::boolean[], :roles::text[], :joined::text[]) with ordinality
 				     as u(id, username, email, password_hash, first_name, last_name, active, roles, date_joined, n)
+				where not exists (select 1 from deleted_users d where d.id = u.id::uuid)
 				order by u.n
 				on conflict do nothing
 				returning id""")
@@ -132,8 +133,11 @@ public class Users {
 			.then();
 	}
 
+	/** Deletes the user and remembers its id as deleted, so no import brings it back. */
 	Mono<Void> delete(UUID id) {
-		return database.sql("delete from users where id = :id").bind("id", id).then();
+		return database.sql("delete from users where id = :id").bind("id", id).then()
+			.then(database.sql("insert into deleted_users (id) values (:id) on conflict (id) do nothing").bind("id", id)
+				.then());
 	}
 
 	public Mono<User> findById(UUID id) {

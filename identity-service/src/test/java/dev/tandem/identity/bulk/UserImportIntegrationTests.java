@@ -73,6 +73,55 @@ class UserImportIntegrationTests {
 	}
 
 	@Test
+	void rejectsLinesThatWouldOtherwiseFailTheWholeImport() {
+		String prefix = TestUsers.unique("odd");
+		String ndjson = String.join("\n",
+				"null",
+				"{\"username\":\"" + prefix + "a\",\"email\":\"" + prefix + "a@example.com\",\"profile\":{\"bio\":null}}",
+				"{\"username\":\"" + prefix + "b\",\"email\":\"" + prefix + "b@example.com\",\"firstName\":\"A\\u0000B\"}",
+				"{\"username\":\"" + prefix + "c\",\"email\":\"" + prefix + "c@example.com\",\"dateJoined\":\"+99999-01-01T00:00:00Z\"}",
+				"{\"username\":\"" + prefix + "d\",\"email\":\"" + prefix + "d@example.com\"}") + "\n";
+
+		Map<String, Object> report = importNdjson(ndjson, users.adminToken());
+
+		assertThat(report).containsEntry("lines", 5).containsEntry("created", 1).containsEntry("rejected", 4);
+	}
+
+	@Test
+	void aLineSkippedForItsEmailDoesNotTakeItsUsername() {
+		String prefix = TestUsers.unique("claim");
+		String ndjson = String.join("\n",
+				"{\"username\":\"" + prefix + "first\",\"email\":\"" + prefix + "@example.com\"}",
+				"{\"username\":\"" + prefix + "bob\",\"email\":\"" + prefix + "@example.com\"}",
+				"{\"username\":\"" + prefix + "bob\",\"email\":\"" + prefix + "bob@example.com\"}") + "\n";
+
+		Map<String, Object> report = importNdjson(ndjson, users.adminToken());
+
+		assertThat(report).containsEntry("created", 2).containsEntry("skipped", 1);
+	}
+
+	@Test
+	void neverBringsBackTheIdOfADeletedUser() {
+		String name = TestUsers.unique("lazarus");
+		UUID id = users.register(name);
+		http.delete().uri("/api/users/{id}", id).headers(bearer(users.adminToken())).exchange().expectStatus().isNoContent();
+
+		Map<String, Object> report = importNdjson("{\"id\":\"" + id + "\",\"username\":\"" + name
+				+ "\",\"email\":\"" + name + "@example.com\"}\n", users.adminToken());
+
+		assertThat(report).containsEntry("created", 0).containsEntry("skipped", 1);
+	}
+
+	@Test
+	void refusesAnOverlongLineAsAProblem() {
+		http.post().uri("/api/admin/users/import").headers(bearer(users.adminToken())).contentType(NDJSON)
+			.bodyValue("{\"username\":\"" + "x".repeat(70_000) + "\"}\n")
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
 	void aDjangoUserLogsInWithTheOldPasswordAndIsRehashed() {
 		String django = TestUsers.unique("alice");
 		importNdjson("{\"username\":\"" + django + "\",\"email\":\"" + django + "@example.com\",\"passwordHash\":\""

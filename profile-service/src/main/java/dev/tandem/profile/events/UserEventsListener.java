@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * changed identity facts, removes the profile of a deleted user. Each batch is applied in one transaction with a
  * few multi-row statements. The listener returns only after that transaction committed, and the container commits
  * the offsets only after the listener returned, so a crash in between redelivers the batch, which changes nothing
- * the second time. A record that can never be processed goes to the dead-letter topic first, so the partition keeps
+ * the second time. A record that can never be processed goes to the dead-letter topic, so the partition keeps
  * moving; any other failure (the database is down) fails the whole batch, which the error handler retries.
  */
 @Component
@@ -65,8 +65,10 @@ class UserEventsListener {
 			}
 		}
 		// Listener threads are not event-loop threads: blocking here is what orders the commits before the offsets.
-		deadLetters.send(dead);
+		// The batch first: while the database is down the batch is retried, and dead letters must not be sent again
+		// with every attempt.
 		Long changed = profiles.applyAll(events, clock.instant()).block(DATABASE_TIMEOUT);
+		deadLetters.send(dead);
 		log.debug("Applied {} user events ({} profiles changed, {} dead-lettered)", events.size(), changed,
 				dead.size());
 	}

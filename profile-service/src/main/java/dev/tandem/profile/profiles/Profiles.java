@@ -62,8 +62,27 @@ public class Profiles {
 		}
 		List<UserEvent> deleted = outcome.values().stream().filter(UserDeleted.class::isInstance).toList();
 		List<UserEvent> upserted = outcome.values().stream().filter(event -> !(event instanceof UserDeleted)).toList();
-		return delete(deleted, now).flatMap(removed -> upsert(upserted, now).map(changed -> removed + changed))
+		return lock(outcome.keySet())
+			.then(delete(deleted, now))
+			.flatMap(removed -> upsert(upserted, now).map(changed -> removed + changed))
 			.as(transactions::transactional);
+	}
+
+	/**
+	 * Locks the users' rows-to-be until the transaction ends (advisory locks, in id order so two batches never wait
+	 * on each other in a cycle), so a delete and a concurrent create of one user (the consumer, a first read, a
+	 * repair) apply one after the other, and the tombstone is always seen.
+	 */
+	private Mono<Void> lock(java.util.Collection<UUID> userIds) {
+		if (userIds.isEmpty()) {
+			return Mono.empty();
+		}
+		String[] ids = userIds.stream().map(UUID::toString).sorted().toArray(String[]::new);
+		return database.sql("""
+				select count(pg_advisory_xact_lock(hashtextextended(id, 0)))
+				from (select id from unnest(:ids::text[]) as id order by id) as ordered""")
+			.bind("ids", ids)
+			.then();
 	}
 
 	private Mono<Long> upsert(List<UserEvent> events, Instant now) {

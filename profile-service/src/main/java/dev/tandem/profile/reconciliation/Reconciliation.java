@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Service;
@@ -30,7 +31,7 @@ import org.springframework.stereotype.Service;
 /**
  * Compares profiles with users a page at a time: identity-service's users in id order, and this service's profiles
  * in the same id range, so neither side is ever held whole in memory. A user without a profile is missing one; a
- * profile whose user identity-service does not have is orphaned. Repair creates the missing profiles from the
+ * profile whose user identity-service does not have (asked once more, by id) is orphaned. Repair creates the missing profiles from the
  * users' facts and removes the orphans (with a tombstone), through the same idempotent statements the consumer uses.
  */
 @Service
@@ -71,8 +72,8 @@ class Reconciliation {
 		Tally tally = new Tally();
 		return identity.users(null, PAGE)
 			.expand(page -> page.next() == null ? Mono.empty() : identity.users(page.next(), PAGE))
-			.concatMap(page -> compare(page.items(), tally, repair))
-			.then(Mono.defer(() -> orphansAfter(tally.last, tally, repair)))
+			.concatMap(page -> compare(page.items(), tally, repair, started))
+			.then(Mono.defer(() -> orphansAfter(tally.last, tally, repair, started)))
 			.then(Mono.fromSupplier(() -> {
 				ReconciliationReport report = tally.report(repair, Duration.between(started, clock.instant()));
 				missing.set(repair ? 0 : report.missingProfiles());
@@ -85,7 +86,7 @@ class Reconciliation {
 	}
 
 	/** Compares one page of users with the profiles in the same id range. */
-	private Mono<Void> compare(List<UserFacts> users, Tally tally, boolean repair) {
+	private Mono<Void> compare(List<UserFacts> users, Tally tally, boolean repair, Instant started) {
 		if (users.isEmpty()) {
 			return Mono.empty();
 		}
@@ -104,34 +105,52 @@ class Reconciliation {
 							user.firstName(), user.lastName(), user.active(), Set.of()));
 				}
 			}
-			for (Profile profile : held) {
-				if (!byId.containsKey(profile.userId())) {
-					tally.orphaned(profile.userId());
-					repairs.add(orphanRemoval(profile, now));
-				}
-			}
+			List<Profile> suspects = held.stream().filter(profile -> !byId.containsKey(profile.userId())).toList();
 			tally.users.addAndGet(users.size());
 			tally.profiles.addAndGet(held.size());
 			tally.last = to;
-			return repair && !repairs.isEmpty() ? profiles.applyAll(repairs, now).then() : Mono.<Void>empty();
+			return confirmedOrphans(suspects, started).flatMap(orphans -> {
+				orphans.forEach(profile -> {
+					tally.orphaned(profile.userId());
+					repairs.add(orphanRemoval(profile, now));
+				});
+				return repair && !repairs.isEmpty() ? profiles.applyAll(repairs, now).then() : Mono.<Void>empty();
+			});
 		});
 	}
 
-	/** Every profile after the last user: all orphans. */
-	private Mono<Void> orphansAfter(@Nullable UUID after, Tally tally, boolean repair) {
+	/** Every profile after the last user: orphans, once confirmed. */
+	private Mono<Void> orphansAfter(@Nullable UUID after, Tally tally, boolean repair, Instant started) {
 		return profiles.inRange(after, null, PAGE).collectList().flatMap(held -> {
 			if (held.isEmpty()) {
 				return Mono.empty();
 			}
 			Instant now = clock.instant();
-			held.forEach(profile -> tally.orphaned(profile.userId()));
 			tally.profiles.addAndGet(held.size());
 			UUID last = held.get(held.size() - 1).userId();
-			Mono<Void> repaired = repair
-					? profiles.applyAll(held.stream().map(profile -> orphanRemoval(profile, now)).toList(), now).then()
-					: Mono.empty();
-			return held.size() < PAGE ? repaired : repaired.then(Mono.defer(() -> orphansAfter(last, tally, repair)));
+			Mono<Void> thisPage = confirmedOrphans(held, started).flatMap(orphans -> {
+				orphans.forEach(profile -> tally.orphaned(profile.userId()));
+				return repair && !orphans.isEmpty()
+						? profiles.applyAll(orphans.stream().map(profile -> orphanRemoval(profile, now)).toList(), now).then()
+						: Mono.<Void>empty();
+			});
+			return held.size() < PAGE ? thisPage : thisPage.then(Mono.defer(() -> orphansAfter(last, tally, repair, started)));
 		});
+	}
+
+	/**
+	 * The suspects that really are orphans. A profile is only suspected because its user was not in a page read a
+	 * moment earlier; a user who signed up since has a profile the page could not know of. So a suspect made after
+	 * the run started is left alone, and each other one is confirmed with identity-service before it counts (and
+	 * before a repair removes it for good).
+	 */
+	private Mono<List<Profile>> confirmedOrphans(List<Profile> suspects, Instant started) {
+		return Flux.fromIterable(suspects)
+			.filter(profile -> profile.createdAt().isBefore(started))
+			.flatMapSequential(profile -> identity.user(profile.userId()).hasElement()
+				.filter(exists -> !exists)
+				.map(gone -> profile), 8)
+			.collectList();
 	}
 
 	private Mono<List<Profile>> profilesIn(@Nullable UUID from, UUID to) {
