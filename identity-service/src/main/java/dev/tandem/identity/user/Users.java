@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.tandem.support.data.LikePattern;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -195,7 +196,7 @@ public class Users {
 				   or lower(first_name || ' ' || last_name) like :pattern
 				order by lower(username), id limit :size offset :offset""")
 			.bind("all", query.isBlank())
-			.bind("pattern", pattern(query))
+			.bind("pattern", LikePattern.containing(query))
 			.bind("size", size)
 			.bind("offset", (long) page * size)
 			.map(Users::read)
@@ -207,14 +208,9 @@ public class Users {
 				select count(*) from users where :all or lower(username) like :pattern
 				   or lower(email) like :pattern or lower(first_name || ' ' || last_name) like :pattern""")
 			.bind("all", query.isBlank())
-			.bind("pattern", pattern(query))
+			.bind("pattern", LikePattern.containing(query))
 			.map(row -> row.get(0, Long.class))
 			.one();
-	}
-
-	private static String pattern(String query) {
-		String escaped = query.strip().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-		return "%" + escaped + "%";
 	}
 
 	private static User read(Readable row) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserDeleted;
 import dev.tandem.events.user.UserEvent;
+import dev.tandem.support.data.LikePattern;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -163,7 +164,7 @@ public class Profiles {
 				   or lower(email) like :pattern
 				order by lower(username), user_id limit :size offset :offset""")
 			.bind("all", query.isBlank())
-			.bind("pattern", pattern(query))
+			.bind("pattern", LikePattern.containing(query))
 			.bind("size", size)
 			.bind("offset", (long) page * size)
 			.map(Profiles::read)
@@ -176,14 +177,9 @@ public class Profiles {
 				where :all or lower(username) like :pattern or lower(display_name) like :pattern
 				   or lower(email) like :pattern""")
 			.bind("all", query.isBlank())
-			.bind("pattern", pattern(query))
+			.bind("pattern", LikePattern.containing(query))
 			.map(row -> row.get(0, Long.class))
 			.one();
-	}
-
-	private static String pattern(String query) {
-		return "%" + query.strip().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
-			.replace("_", "\\_") + "%";
 	}
 
 	public Mono<Profile> findById(UUID userId) {
