@@ -13,8 +13,8 @@ import dev.tandem.events.user.UserDeleted;
 import dev.tandem.events.user.UserEvent;
 import dev.tandem.events.user.UserEvents;
 import dev.tandem.events.user.UserUpdated;
-import dev.tandem.identity.outbox.Outbox;
-import dev.tandem.identity.outbox.OutboxMessage;
+import dev.tandem.outbox.Outbox;
+import dev.tandem.outbox.OutboxMessage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

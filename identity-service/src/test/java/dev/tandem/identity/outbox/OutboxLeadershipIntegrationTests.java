@@ -1,5 +1,7 @@
 package dev.tandem.identity.outbox;
 
+import dev.tandem.outbox.OutboxSettings;
+import dev.tandem.outbox.OutboxRelay;
 import java.time.Clock;
 import java.time.Duration;
 

@@ -3,6 +3,6 @@
  * a relay publishes them to Kafka afterwards, so no change is ever committed without its event or the reverse.
  */
 @NullMarked
-package dev.tandem.identity.outbox;
+package dev.tandem.outbox;
 
 import org.jspecify.annotations.NullMarked;

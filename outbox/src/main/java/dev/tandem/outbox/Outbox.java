@@ -1,4 +1,4 @@
-package dev.tandem.identity.outbox;
+package dev.tandem.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -7,18 +7,16 @@ import dev.tandem.events.EventEnvelope;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.stereotype.Component;
 
 /**
  * Appends events to the outbox table. Call it inside the transaction of the change the event describes: the event
  * then exists exactly when the change does.
  */
-@Component
 public class Outbox {
 
 	private final DatabaseClient database;
 
-	Outbox(DatabaseClient database) {
+	public Outbox(DatabaseClient database) {
 		this.database = database;
 	}
 

@@ -1,4 +1,4 @@
-package dev.tandem.identity.outbox;
+package dev.tandem.outbox;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.stereotype.Component;
 
 /**
  * Publishes outbox events to Kafka in the order they were written and marks them published only after the broker
@@ -59,8 +58,7 @@ import org.springframework.stereotype.Component;
  * <p>It publishes at least once: a crash between the broker's acknowledgement and the marking publishes a batch
  * again; consumers absorb that (every user event is idempotent by version).
  */
-@Component
-class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay implements SmartLifecycle {
 
 	static final String CHANNEL = "outbox";
 
@@ -103,7 +101,11 @@ class OutboxRelay implements SmartLifecycle {
 
 	private @Nullable Disposable leadership;
 
-	OutboxRelay(DatabaseClient database, KafkaTemplate<String, CloudEvent> kafka, KafkaAdmin admin,
+	/**
+	 * @param kafka a template whose producer sends CloudEvents (binary mode) and is idempotent
+	 * @param topics the topics the relay makes sure exist before it publishes
+	 */
+	public OutboxRelay(DatabaseClient database, KafkaTemplate<String, CloudEvent> kafka, KafkaAdmin admin,
 			R2dbcConnectionDetails connectionDetails, OutboxSettings settings, ObjectProvider<NewTopic> topics,
 			MeterRegistry meters, Clock clock) {
 		this.database = database;
@@ -174,7 +176,7 @@ class OutboxRelay implements SmartLifecycle {
 	}
 
 	/** Whether this replica holds the leader lock and relays. */
-	boolean isLeader() {
+	public boolean isLeader() {
 		return leader;
 	}
 

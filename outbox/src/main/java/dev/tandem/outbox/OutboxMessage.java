@@ -1,4 +1,4 @@
-package dev.tandem.identity.outbox;
+package dev.tandem.outbox;
 
 import dev.tandem.events.EventEnvelope;
 
