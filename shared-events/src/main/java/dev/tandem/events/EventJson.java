@@ -1,5 +1,9 @@
 package dev.tandem.events;
 
+import java.util.Map;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
@@ -34,5 +38,26 @@ public final class EventJson {
 		catch (JacksonException ex) {
 			throw new MalformedEvent("data is not a valid " + type.getSimpleName() + ": " + ex.getOriginalMessage(), ex);
 		}
+	}
+
+	/**
+	 * Reads the data of a received CloudEvent as the record its type names, after checking it against the type's
+	 * JSON Schema.
+	 *
+	 * @param types the record of each CloudEvents type the caller understands
+	 * @throws MalformedEvent if the type is unknown, the data is missing or breaks the type's JSON Schema
+	 */
+	public static <T> T read(CloudEvent cloudEvent, Map<String, Class<? extends T>> types) {
+		Class<? extends T> type = types.get(cloudEvent.getType());
+		if (type == null) {
+			throw new MalformedEvent("unknown event type " + cloudEvent.getType());
+		}
+		CloudEventData data = cloudEvent.getData();
+		if (data == null) {
+			throw new MalformedEvent("event " + cloudEvent.getId() + " has no data");
+		}
+		byte[] bytes = data.toBytes();
+		EventSchemas.check(cloudEvent.getType(), bytes);
+		return read(bytes, type);
 	}
 }

@@ -6,10 +6,8 @@ import java.util.UUID;
 
 import dev.tandem.events.EventEnvelope;
 import dev.tandem.events.EventJson;
-import dev.tandem.events.EventSchemas;
 import dev.tandem.events.MalformedEvent;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.CloudEventData;
 
 /**
  * Where user events travel and how they map to and from CloudEvents.
@@ -55,17 +53,7 @@ public final class UserEvents {
 	 *         subject is not the user id the data names
 	 */
 	public static UserEvent fromCloudEvent(CloudEvent cloudEvent) {
-		Class<? extends UserEvent> type = TYPES.get(cloudEvent.getType());
-		if (type == null) {
-			throw new MalformedEvent("unknown event type " + cloudEvent.getType());
-		}
-		CloudEventData data = cloudEvent.getData();
-		if (data == null) {
-			throw new MalformedEvent("event " + cloudEvent.getId() + " has no data");
-		}
-		byte[] bytes = data.toBytes();
-		EventSchemas.check(cloudEvent.getType(), bytes);
-		UserEvent event = EventJson.read(bytes, type);
+		UserEvent event = EventJson.read(cloudEvent, TYPES);
 		if (!event.userId().toString().equals(cloudEvent.getSubject())) {
 			throw new MalformedEvent("event " + cloudEvent.getId() + " names user " + event.userId()
 					+ " but has subject " + cloudEvent.getSubject());

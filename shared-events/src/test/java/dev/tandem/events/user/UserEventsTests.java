@@ -1,10 +1,6 @@
 package dev.tandem.events.user;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,17 +11,17 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import dev.tandem.events.MalformedEvent;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.kafka.CloudEventDeserializer;
-import io.cloudevents.kafka.CloudEventSerializer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import static dev.tandem.events.GoldenMessages.golden;
+import static dev.tandem.events.GoldenMessages.receive;
+import static dev.tandem.events.GoldenMessages.send;
+import static dev.tandem.events.GoldenMessages.textMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,8 +29,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The contract: records, CloudEvents binary-mode messages, golden samples and JSON Schemas agree.
  */
 class UserEventsTests {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final UUID ALICE = UUID.fromString("0b5f3f9e-6a43-4c47-9d8e-2a1b7c3d4e5f");
 
@@ -56,22 +50,17 @@ class UserEventsTests {
 	@MethodSource("goldenSamples")
 	void serialisesToTheGoldenMessage(UUID eventId, UserEvent event) {
 		JsonNode golden = golden(UserEvents.typeOf(event));
-		RecordHeaders headers = new RecordHeaders();
 
-		byte[] value;
-		try (CloudEventSerializer serializer = new CloudEventSerializer()) {
-			serializer.configure(Map.of(), false);
-			value = serializer.serialize(UserEvents.TOPIC, headers, UserEvents.toCloudEvent(eventId, event));
-		}
+		JsonNode sent = send(UserEvents.TOPIC, UserEvents.toCloudEvent(eventId, event));
 
-		assertThat(headersOf(headers)).isEqualTo(textMap(golden.get("headers")));
-		assertThat(JSON.readTree(value)).isEqualTo(golden.get("value"));
+		assertThat(textMap(sent.get("headers"))).isEqualTo(textMap(golden.get("headers")));
+		assertThat(sent.get("value")).isEqualTo(golden.get("value"));
 	}
 
 	@ParameterizedTest
 	@MethodSource("goldenSamples")
 	void deserialisesFromTheGoldenMessage(UUID eventId, UserEvent expected) {
-		CloudEvent received = receive(golden(UserEvents.typeOf(expected)));
+		CloudEvent received = receive(UserEvents.TOPIC, golden(UserEvents.typeOf(expected)));
 
 		assertThat(received.getId()).isEqualTo(eventId.toString());
 		assertThat(received.getSubject()).isEqualTo(expected.userId().toString());
@@ -102,7 +91,7 @@ class UserEventsTests {
 		JsonNode message = golden(UserCreated.TYPE).deepCopy();
 		((tools.jackson.databind.node.ObjectNode) message.get("value")).put("favouriteColour", "blue");
 
-		UserEvent event = UserEvents.fromCloudEvent(receive(message));
+		UserEvent event = UserEvents.fromCloudEvent(receive(UserEvents.TOPIC, message));
 
 		assertThat(event).isInstanceOf(UserCreated.class);
 		assertThat(event.username()).isEqualTo("alice");
@@ -113,7 +102,7 @@ class UserEventsTests {
 		JsonNode message = golden(UserCreated.TYPE).deepCopy();
 		((tools.jackson.databind.node.ObjectNode) message.get("headers")).put("ce_type", "dev.tandem.identity.user.renamed.v1");
 
-		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(message))).isInstanceOf(MalformedEvent.class)
+		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(UserEvents.TOPIC, message))).isInstanceOf(MalformedEvent.class)
 			.hasMessageContaining("unknown event type");
 	}
 
@@ -122,7 +111,7 @@ class UserEventsTests {
 		JsonNode message = golden(UserCreated.TYPE).deepCopy();
 		((tools.jackson.databind.node.ObjectNode) message.get("value")).remove("username");
 
-		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(message))).isInstanceOf(MalformedEvent.class);
+		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(UserEvents.TOPIC, message))).isInstanceOf(MalformedEvent.class);
 	}
 
 	@Test
@@ -130,7 +119,7 @@ class UserEventsTests {
 		JsonNode message = golden(UserCreated.TYPE).deepCopy();
 		((tools.jackson.databind.node.ObjectNode) message.get("value")).put("username", "x".repeat(151));
 
-		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(message))).isInstanceOf(MalformedEvent.class)
+		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(UserEvents.TOPIC, message))).isInstanceOf(MalformedEvent.class)
 			.hasMessageContaining("schema");
 	}
 
@@ -139,46 +128,11 @@ class UserEventsTests {
 		JsonNode message = golden(UserCreated.TYPE).deepCopy();
 		((tools.jackson.databind.node.ObjectNode) message.get("headers")).put("ce_subject", UUID.randomUUID().toString());
 
-		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(message))).isInstanceOf(MalformedEvent.class)
+		assertThatThrownBy(() -> UserEvents.fromCloudEvent(receive(UserEvents.TOPIC, message))).isInstanceOf(MalformedEvent.class)
 			.hasMessageContaining("subject");
-	}
-
-	private static CloudEvent receive(JsonNode message) {
-		RecordHeaders headers = new RecordHeaders();
-		textMap(message.get("headers"))
-			.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-		try (CloudEventDeserializer deserializer = new CloudEventDeserializer()) {
-			return deserializer.deserialize(UserEvents.TOPIC, headers, JSON.writeValueAsBytes(message.get("value")));
-		}
-	}
-
-	private static Map<String, String> headersOf(RecordHeaders headers) {
-		Map<String, String> map = new LinkedHashMap<>();
-		for (Header header : headers) {
-			map.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-		}
-		return map;
-	}
-
-	private static Map<String, String> textMap(JsonNode node) {
-		Map<String, String> map = new LinkedHashMap<>();
-		node.properties().forEach(entry -> map.put(entry.getKey(), entry.getValue().asString()));
-		return map;
-	}
-
-	private static JsonNode golden(String type) {
-		return JSON.readTree(resource("/golden/" + type + ".json"));
 	}
 
 	private static Schema schema(String type) {
 		return dev.tandem.events.EventSchemas.schema(type);
-	}
-
-	private static InputStream resource(String path) {
-		InputStream stream = UserEventsTests.class.getResourceAsStream(path);
-		if (stream == null) {
-			throw new IllegalStateException("missing test resource " + path);
-		}
-		return stream;
 	}
 }
