@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -43,47 +44,58 @@ class ProfileController {
 
 	private final ProfileSettings settings;
 
-	ProfileController(ProfileLookup lookup, Profiles profiles, ProfileEditing editing, ProfileSettings settings) {
+	private final ProfileSchema schema;
+
+	ProfileController(ProfileLookup lookup, Profiles profiles, ProfileEditing editing, ProfileSettings settings,
+			ProfileSchema schema) {
 		this.lookup = lookup;
 		this.profiles = profiles;
 		this.editing = editing;
 		this.settings = settings;
+		this.schema = schema;
 	}
 
 	/**
 	 * With {@code ids}: the profiles of up to 100 users in one query, for other services (scope
 	 * {@code profiles:read}; the public part unless the caller is an admin). Without: the admin search by username,
-	 * display name or email, a page at a time.
+	 * display name or email, a page at a time; with {@code incomplete=true} only profiles missing a required field.
 	 */
 	@GetMapping
 	Mono<ProfilePage> profiles(@RequestParam(required = false) @Size(max = 100) @Nullable List<UUID> ids,
 			@RequestParam(defaultValue = "") @Size(max = 150) String q,
+			@RequestParam(defaultValue = "false") boolean incomplete,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
 			@AuthenticationPrincipal JwtAuthenticationToken caller) {
 		boolean admin = isAdmin(caller);
 		if (ids != null) {
 			return profiles.findAll(ids)
-				.map(profile -> admin ? ProfileView.of(profile) : ProfileView.publicPart(profile, settings.publicFields()))
+				.map(profile -> admin ? ProfileView.of(profile, schema) : ProfileView.publicPart(profile, settings))
 				.collectList()
 				.map(items -> new ProfilePage(items, 0, items.size(), items.size()));
 		}
 		if (!admin) {
 			return Mono.error(new AccessDeniedException("searching profiles needs the admin role"));
 		}
-		return profiles.search(q, page, size)
-			.map(ProfileView::of)
+		return profiles.search(q, incomplete, page, size)
+			.map(profile -> ProfileView.of(profile, schema))
 			.collectList()
-			.zipWith(profiles.count(q), (items, total) -> new ProfilePage(items, page, size, total));
+			.zipWith(profiles.count(q, incomplete), (items, total) -> new ProfilePage(items, page, size, total));
 	}
 
 	/** A list of profiles: a page of a search, or the answer to a batch read. */
 	record ProfilePage(List<ProfileView> items, int page, int size, long total) {
 	}
 
+	/** The JSON Schema of the custom fields ({@code attributes}), for client apps to build forms from. */
+	@GetMapping(path = "/schema", produces = { "application/schema+json", MediaType.APPLICATION_JSON_VALUE })
+	JsonNode schema() {
+		return schema.document();
+	}
+
 	@GetMapping("/me")
 	Mono<ResponseEntity<ProfileView>> me(@AuthenticationPrincipal JwtAuthenticationToken caller) {
-		return lookup.find(userIdOf(caller)).map(profile -> withEtag(profile, ProfileView.of(profile)));
+		return lookup.find(userIdOf(caller)).map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}
 
 	@PatchMapping(path = "/me", consumes = { MERGE_PATCH_JSON, "application/json" })
@@ -93,7 +105,7 @@ class ProfileController {
 		// The profile may not be there yet right after sign-up: find (or create) it first.
 		return lookup.find(userId)
 			.then(editing.patch(userId, patch, ifMatch))
-			.map(profile -> withEtag(profile, ProfileView.of(profile)));
+			.map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}
 
 	@GetMapping("/{userId}")
@@ -101,15 +113,15 @@ class ProfileController {
 			@AuthenticationPrincipal JwtAuthenticationToken caller) {
 		boolean everything = isAdmin(caller) || userId.toString().equals(caller.getName());
 		return lookup.find(userId)
-			.map(profile -> withEtag(profile, everything ? ProfileView.of(profile)
-					: ProfileView.publicPart(profile, settings.publicFields())));
+			.map(profile -> withEtag(profile, everything ? ProfileView.of(profile, schema)
+					: ProfileView.publicPart(profile, settings)));
 	}
 
 	/** Admins only (the security rules see to it): support changing someone's profile. */
 	@PatchMapping(path = "/{userId}", consumes = { MERGE_PATCH_JSON, "application/json" })
 	Mono<ResponseEntity<ProfileView>> change(@PathVariable UUID userId, @RequestBody JsonNode patch,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
-		return editing.patch(userId, patch, ifMatch).map(profile -> withEtag(profile, ProfileView.of(profile)));
+		return editing.patch(userId, patch, ifMatch).map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}
 
 	private static ResponseEntity<ProfileView> withEtag(Profile profile, ProfileView view) {

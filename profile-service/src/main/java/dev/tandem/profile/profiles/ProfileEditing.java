@@ -2,6 +2,7 @@ package dev.tandem.profile.profiles;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -13,7 +14,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * Applies merge patches to profiles: the row is locked, an {@code If-Match} version checked, the patch validated
- * and applied, and the version advanced, all in one transaction.
+ * and applied, the version advanced and a {@code ProfileUpdated} written, all in one transaction. The first edit also
+ * clears the list of rejected registration values: the owner has seen them by then.
  */
 @Service
 class ProfileEditing {
@@ -22,11 +24,14 @@ class ProfileEditing {
 
 	private final TransactionalOperator transactions;
 
+	private final ProfileSchema schema;
+
 	private final Clock clock;
 
-	ProfileEditing(Profiles profiles, TransactionalOperator transactions, Clock clock) {
+	ProfileEditing(Profiles profiles, TransactionalOperator transactions, ProfileSchema schema, Clock clock) {
 		this.profiles = profiles;
 		this.transactions = transactions;
+		this.schema = schema;
 		this.clock = clock;
 	}
 
@@ -38,8 +43,13 @@ class ProfileEditing {
 			if (ifMatch != null && !matches(ifMatch, current.version())) {
 				return Mono.error(new StaleProfile(ifMatch, current.version()));
 			}
-			Profile changed = ProfilePatch.apply(current, patch, clock.instant().truncatedTo(ChronoUnit.MICROS));
-			return profiles.update(changed).thenReturn(changed);
+			Profile changed = ProfilePatch.apply(current, patch, clock.instant().truncatedTo(ChronoUnit.MICROS), schema);
+			Set<String> changedFields = changed.changedSince(current);
+			if (changedFields.isEmpty() && current.rejectedInitialValues().isEmpty()) {
+				// Nothing to change: same version, same ETag, no event.
+				return Mono.just(current);
+			}
+			return profiles.update(changed, changedFields).thenReturn(changed);
 		}).as(transactions::transactional);
 	}
 

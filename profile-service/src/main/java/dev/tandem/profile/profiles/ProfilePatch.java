@@ -16,13 +16,18 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A JSON Merge Patch (RFC 7396) of a profile's editable fields: a field given replaces the value, {@code null}
- * removes it, a field left out stays. Every value is checked before anything changes; all problems are reported at
+ * removes it, a field left out stays; {@code attributes} is merged member by member, and the result must satisfy the
+ * {@link ProfileSchema} except for missing required members. Every value is checked before anything changes; all problems are reported at
  * once, each with its JSON pointer.
  */
 final class ProfilePatch {
+
+	static final String ATTRIBUTES = "attributes";
 
 	private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
@@ -48,17 +53,27 @@ final class ProfilePatch {
 	 *
 	 * @throws InvalidProfile if the patch is not an object or any field is unknown or invalid
 	 */
-	static Profile apply(Profile profile, JsonNode patch, Instant now) {
+	static Profile apply(Profile profile, JsonNode patch, Instant now, ProfileSchema schema) {
 		if (!patch.isObject()) {
 			throw new InvalidProfile(List.of(new InvalidProfile.FieldProblem("", "", "must be a JSON object")));
 		}
 		List<InvalidProfile.FieldProblem> problems = new ArrayList<>();
 		Map<String, @Nullable String> values = new LinkedHashMap<>();
+		JsonNode attributes = profile.attributes();
 		for (Map.Entry<String, JsonNode> entry : patch.properties()) {
 			String field = entry.getKey();
 			JsonNode value = entry.getValue();
 			Function<String, @Nullable String> rule = RULES.get(field);
-			if (rule == null) {
+			if (field.equals(ATTRIBUTES)) {
+				if (value.isObject() || value.isNull()) {
+					attributes = merge(attributes, value.isNull() ? JsonNodeFactory.instance.objectNode() : value, value.isNull());
+					problems.addAll(attributeProblems(attributes, schema));
+				}
+				else {
+					problems.add(problem(field, "must be a JSON object or null"));
+				}
+			}
+			else if (rule == null) {
 				problems.add(problem(field, "is not a field of the profile that can be changed"));
 			}
 			else if (value.isNull()) {
@@ -84,8 +99,119 @@ final class ProfilePatch {
 				pick(values, "displayName", profile.displayName()), pick(values, "bio", profile.bio()),
 				values.containsKey("birthdate") ? parseDate(values.get("birthdate")) : profile.birthdate(),
 				pick(values, "phoneNumber", profile.phoneNumber()), pick(values, "website", profile.website()),
-				pick(values, "company", profile.company()), pick(values, "location", profile.location()),
-				profile.createdAt(), now, profile.version() + 1, profile.identityVersion());
+				pick(values, "company", profile.company()), pick(values, "location", profile.location()), attributes,
+				List.of(), profile.avatarEtag(), profile.createdAt(), now, profile.version() + 1,
+				profile.identityVersion());
+	}
+
+	/**
+	 * Sorts the values sent at registration into those the profile takes and those it cannot, with the reason: an
+	 * invalid value is left out and reported, never a reason to refuse the profile.
+	 */
+	static InitialValues initialValues(JsonNode values, ProfileSchema schema) {
+		Map<String, String> fixed = new LinkedHashMap<>();
+		ObjectNode attributes = JsonNodeFactory.instance.objectNode();
+		List<InvalidProfile.FieldProblem> rejected = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> entry : values.properties()) {
+			String field = entry.getKey();
+			JsonNode value = entry.getValue();
+			Function<String, @Nullable String> rule = RULES.get(field);
+			if (field.equals(ATTRIBUTES) && value.isObject()) {
+				attributes = (ObjectNode) value.deepCopy();
+			}
+			else if (field.equals(ATTRIBUTES)) {
+				rejected.add(problem(field, "must be a JSON object"));
+			}
+			else if (rule == null) {
+				rejected.add(problem(field, "is not a field of the profile"));
+			}
+			else if (!value.isString()) {
+				rejected.add(problem(field, "must be a string"));
+			}
+			else {
+				String text = value.asString().strip();
+				String problem = hasControlCharacters(text, field.equals("bio")) ? "must not contain control characters"
+						: rule.apply(text);
+				if (problem != null) {
+					rejected.add(problem(field, problem));
+				}
+				else if (!text.isEmpty()) {
+					fixed.put(field, text);
+				}
+			}
+		}
+		// Leave out each attribute the schema finds fault with, until the rest is valid.
+		for (List<InvalidProfile.FieldProblem> problems = attributeProblems(attributes, schema); !problems.isEmpty();
+				problems = attributeProblems(attributes, schema)) {
+			for (InvalidProfile.FieldProblem problem : problems) {
+				String[] segments = problem.pointer().split("/", 4);
+				if (segments.length < 3) {
+					attributes.removeAll();
+				}
+				else {
+					attributes.remove(segments[2].replace("~1", "/").replace("~0", "~"));
+				}
+				rejected.add(problem);
+			}
+		}
+		return new InitialValues(fixed, attributes, rejected);
+	}
+
+	/** What registration sent that a new profile takes, and what it could not take. */
+	record InitialValues(Map<String, String> fixed, ObjectNode attributes, List<InvalidProfile.FieldProblem> rejected) {
+
+		static final InitialValues NONE = new InitialValues(Map.of(), JsonNodeFactory.instance.objectNode(), List.of());
+
+		@Nullable String get(String field) {
+			return fixed.get(field);
+		}
+	}
+
+	/** RFC 7396: a patch object changes the target member by member, {@code null} removes a member. */
+	private static JsonNode merge(JsonNode target, JsonNode patch, boolean replace) {
+		if (replace || !patch.isObject()) {
+			return patch.deepCopy();
+		}
+		ObjectNode result = target.isObject() ? (ObjectNode) target.deepCopy() : JsonNodeFactory.instance.objectNode();
+		for (Map.Entry<String, JsonNode> member : patch.properties()) {
+			if (member.getValue().isNull()) {
+				result.remove(member.getKey());
+			}
+			else {
+				result.set(member.getKey(), merge(result.path(member.getKey()), member.getValue(), false));
+			}
+		}
+		return result;
+	}
+
+	private static List<InvalidProfile.FieldProblem> attributeProblems(JsonNode attributes, ProfileSchema schema) {
+		List<InvalidProfile.FieldProblem> problems = new ArrayList<>(schema.problems(attributes));
+		for (Map.Entry<String, JsonNode> member : attributes.properties()) {
+			if (containsNul(member.getValue())) {
+				String pointer = "/" + ATTRIBUTES + "/" + ProfileSchema.escape(member.getKey());
+				problems.add(new InvalidProfile.FieldProblem(ATTRIBUTES + "." + member.getKey(), pointer,
+						"must not contain NUL characters"));
+			}
+		}
+		return problems;
+	}
+
+	/** PostgreSQL's jsonb cannot hold U+0000; such a value is refused rather than failing in the database. */
+	private static boolean containsNul(JsonNode value) {
+		if (value.isString()) {
+			return value.asString().indexOf('\0') >= 0;
+		}
+		for (JsonNode element : value.values()) {
+			if (containsNul(element)) {
+				return true;
+			}
+		}
+		for (Map.Entry<String, JsonNode> member : value.properties()) {
+			if (member.getKey().indexOf('\0') >= 0) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static @Nullable String pick(Map<String, @Nullable String> values, String field, @Nullable String current) {

@@ -6,11 +6,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * What profiles show to whom.
+ * What profiles hold and show to whom.
  *
- * @param publicFields the fields any signed-in user sees of someone else's profile; the owner and admins see all
+ * @param schema where the JSON Schema of the custom fields ({@code attributes}) is: a Spring resource location such
+ *        as {@code file:/etc/tandem/profile-schema.json}
+ * @param publicFields the fixed fields any signed-in user sees of someone else's profile; the owner and admins see
+ *        all
+ * @param publicAttributes likewise, the custom fields
  */
 @ConfigurationProperties("tandem.profiles")
-record ProfileSettings(
-		@DefaultValue({ "username", "displayName", "bio", "website", "company", "location" }) Set<String> publicFields) {
+record ProfileSettings(@DefaultValue("classpath:profile-schema.json") String schema,
+		@DefaultValue({ "username", "displayName", "bio", "website", "company", "location" }) Set<String> publicFields,
+		@DefaultValue({ "pronouns", "timezone", "languages" }) Set<String> publicAttributes) {
 }

@@ -5,16 +5,20 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserDeleted;
 import dev.tandem.events.user.UserEvent;
 import dev.tandem.support.data.LikePattern;
+import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -27,13 +31,30 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Repository
 public class Profiles {
 
+	/** The fields registration may give values for, besides {@code attributes}. */
+	private static final List<String> INITIAL_FIELDS = List.of("displayName", "bio", "birthdate", "phoneNumber",
+			"website", "company", "location");
+
+	private static final TypeReference<List<InvalidProfile.FieldProblem>> PROBLEMS = new TypeReference<>() {
+	};
+
 	private final DatabaseClient database;
 
 	private final TransactionalOperator transactions;
 
-	Profiles(DatabaseClient database, TransactionalOperator transactions) {
+	private final ProfileSchema schema;
+
+	private final ProfileEventOutbox eventOutbox;
+
+	private final JsonMapper json;
+
+	Profiles(DatabaseClient database, TransactionalOperator transactions, ProfileSchema schema,
+			ProfileEventOutbox events, JsonMapper json) {
 		this.database = database;
 		this.transactions = transactions;
+		this.schema = schema;
+		this.eventOutbox = events;
+		this.json = json;
 	}
 
 	/**
@@ -52,14 +73,16 @@ public class Profiles {
 	 * brings it back; otherwise the newest event's facts are upserted, creating a missing profile (its
 	 * {@code UserCreated} may predate this service) and changing an existing one only when the event is newer than
 	 * what the profile holds. Applying a batch twice, or an older event after a newer one, changes nothing.
+	 * A {@code UserCreated}'s registration values are applied as far as they are valid (the rest is listed in the
+	 * profile, never a reason to fail); every visible change writes its {@code ProfileUpdated} or
+	 * {@code ProfileDeleted} in the same transaction.
 	 *
 	 * @return how many profiles were created, changed or removed
 	 */
 	public Mono<Long> applyAll(List<UserEvent> events, Instant now) {
 		Map<UUID, UserEvent> outcome = new LinkedHashMap<>();
 		for (UserEvent event : events) {
-			outcome.merge(event.userId(), event, (held, next) -> held instanceof UserDeleted ? held
-					: next instanceof UserDeleted || next.version() > held.version() ? next : held);
+			outcome.merge(event.userId(), event, Profiles::outcome);
 		}
 		List<UserEvent> deleted = outcome.values().stream().filter(UserDeleted.class::isInstance).toList();
 		List<UserEvent> upserted = outcome.values().stream().filter(event -> !(event instanceof UserDeleted)).toList();
@@ -67,6 +90,23 @@ public class Profiles {
 			.then(delete(deleted, now))
 			.flatMap(removed -> upsert(upserted, now).map(changed -> removed + changed))
 			.as(transactions::transactional);
+	}
+
+	/**
+	 * What two events of one user amount to: a deletion wins, otherwise the newer facts; a {@code UserCreated}'s
+	 * registration values are kept even when a newer update of the same batch brings the facts.
+	 */
+	private static UserEvent outcome(UserEvent held, UserEvent next) {
+		if (held instanceof UserDeleted || next instanceof UserDeleted) {
+			return held instanceof UserDeleted ? held : next;
+		}
+		UserEvent newer = next.version() > held.version() ? next : held;
+		UserEvent other = newer == next ? held : next;
+		if (!(newer instanceof UserCreated) && other instanceof UserCreated created) {
+			return new UserCreated(newer.userId(), newer.version(), newer.occurredAt(), newer.username(), newer.email(),
+					newer.firstName(), newer.lastName(), newer.active(), created.initialProfile());
+		}
+		return newer;
 	}
 
 	/**
@@ -90,26 +130,126 @@ public class Profiles {
 		if (events.isEmpty()) {
 			return Mono.just(0L);
 		}
+		int size = events.size();
+		String[] ids = new String[size];
+		String[] usernames = new String[size];
+		String[] emails = new String[size];
+		Long[] versions = new Long[size];
+		Boolean[] initial = new Boolean[size];
+		String[] attributes = new String[size];
+		String[] rejected = new String[size];
+		Map<String, String[]> fixed = new LinkedHashMap<>();
+		INITIAL_FIELDS.forEach(field -> fixed.put(field, new String[size]));
+		for (int i = 0; i < size; i++) {
+			UserEvent event = events.get(i);
+			ids[i] = event.userId().toString();
+			usernames[i] = event.username();
+			emails[i] = event.email();
+			versions[i] = event.version();
+			// A UserCreated brings the values given at registration; a profile created from anything else gets them
+			// when its UserCreated arrives, as far as they are still empty.
+			initial[i] = event instanceof UserCreated;
+			Map<String, Object> given = event instanceof UserCreated created ? created.initialProfile() : null;
+			ProfilePatch.InitialValues values = given == null ? ProfilePatch.InitialValues.NONE
+					: ProfilePatch.initialValues(json.valueToTree(given), schema);
+			for (Map.Entry<String, String[]> field : fixed.entrySet()) {
+				field.getValue()[i] = values.get(field.getKey());
+			}
+			String names = (event.firstName() + " " + event.lastName()).strip();
+			if (fixed.get("displayName")[i] == null && !names.isEmpty()) {
+				fixed.get("displayName")[i] = names;
+			}
+			attributes[i] = json.writeValueAsString(values.attributes());
+			rejected[i] = values.rejected().isEmpty() ? null : json.writeValueAsString(values.rejected());
+		}
 		return database.sql("""
-				insert into profiles (user_id, username, email, display_name, identity_version, created_at, updated_at)
-				select u.user_id::uuid, u.username, u.email, u.display_name, u.version, :now, :now
-				from unnest(:ids::text[], :usernames::text[], :emails::text[], :displayNames::text[], :versions::bigint[])
-				     as u(user_id, username, email, display_name, version)
-				where not exists (select 1 from deleted_users d where d.user_id = u.user_id::uuid)
-				on conflict (user_id) do update
-				    set username = excluded.username, email = excluded.email, version = profiles.version + 1,
-				        identity_version = excluded.identity_version, updated_at = excluded.updated_at
-				    where profiles.identity_version < excluded.identity_version""")
-			.bind("ids", events.stream().map(event -> event.userId().toString()).toArray(String[]::new))
-			.bind("usernames", events.stream().map(UserEvent::username).toArray(String[]::new))
-			.bind("emails", events.stream().map(UserEvent::email).toArray(String[]::new))
-			.bind("displayNames", events.stream()
-				.map(event -> (event.firstName() + " " + event.lastName()).strip())
-				.toArray(String[]::new))
-			.bind("versions", events.stream().map(UserEvent::version).toArray(Long[]::new))
+				with input as (
+				    select u.user_id::uuid as user_id, u.username, u.email, u.display_name, u.bio,
+				           u.birthdate::date as birthdate, u.phone_number, u.website, u.company, u.location,
+				           u.attributes::jsonb as attributes, u.rejected::jsonb as rejected, u.initial, u.version
+				    from unnest(:ids::text[], :usernames::text[], :emails::text[], :displayNames::text[], :bios::text[],
+				                :birthdates::text[], :phoneNumbers::text[], :websites::text[], :companies::text[],
+				                :locations::text[], :attributes::text[], :rejected::text[], :initial::boolean[],
+				                :versions::bigint[])
+				         as u(user_id, username, email, display_name, bio, birthdate, phone_number, website, company,
+				              location, attributes, rejected, initial, version)
+				    where not exists (select 1 from deleted_users d where d.user_id = u.user_id::uuid)
+				),
+				before as (select p.* from profiles p join input i on i.user_id = p.user_id),
+				written as (
+				    insert into profiles as p (user_id, username, email, display_name, bio, birthdate, phone_number,
+				                               website, company, location, attributes, rejected_initial_values,
+				                               initial_values_applied, identity_version, created_at, updated_at)
+				    select user_id, username, email, display_name, bio, birthdate, phone_number, website, company,
+				           location, attributes, rejected, initial, version, :now, :now
+				    from input
+				    on conflict (user_id) do update set
+				        username = case when excluded.identity_version > p.identity_version then excluded.username else p.username end,
+				        email = case when excluded.identity_version > p.identity_version then excluded.email else p.email end,
+				        display_name = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then coalesce(p.display_name, excluded.display_name) else p.display_name end,
+				        bio = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then coalesce(p.bio, excluded.bio) else p.bio end,
+				        birthdate = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then coalesce(p.birthdate, excluded.birthdate) else p.birthdate end,
+				        phone_number = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then coalesce(p.phone_number, excluded.phone_number) else p.phone_number end,
+				        website = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then coalesce(p.website, excluded.website) else p.website end,
+				        company = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then coalesce(p.company, excluded.company) else p.company end,
+				        location = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then coalesce(p.location, excluded.location) else p.location end,
+				        attributes = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then excluded.attributes || p.attributes else p.attributes end,
+				        rejected_initial_values = case when not p.initial_values_applied and excluded.initial_values_applied then excluded.rejected_initial_values
+				                                       else p.rejected_initial_values end,
+				        initial_values_applied = p.initial_values_applied or excluded.initial_values_applied,
+				        identity_version = greatest(p.identity_version, excluded.identity_version),
+				        version = p.version + 1,
+				        updated_at = excluded.updated_at
+				    where p.identity_version < excluded.identity_version
+				       or (excluded.initial_values_applied and not p.initial_values_applied)
+				    returning p.*
+				)
+				select w.*, array_remove(array[
+				    case when b.username is distinct from w.username then 'username' end,
+				    case when b.email is distinct from w.email then 'email' end,
+				    case when b.display_name is distinct from w.display_name then 'displayName' end,
+				    case when b.bio is distinct from w.bio then 'bio' end,
+				    case when b.birthdate is distinct from w.birthdate then 'birthdate' end,
+				    case when b.phone_number is distinct from w.phone_number then 'phoneNumber' end,
+				    case when b.website is distinct from w.website then 'website' end,
+				    case when b.company is distinct from w.company then 'company' end,
+				    case when b.location is distinct from w.location then 'location' end,
+				    case when coalesce(b.attributes, '{}') is distinct from w.attributes then 'attributes' end
+				  ], null) as changed_fields
+				from written w left join before b on b.user_id = w.user_id""")
+			.bind("ids", ids)
+			.bind("usernames", usernames)
+			.bind("emails", emails)
+			.bind("displayNames", fixed.get("displayName"))
+			.bind("bios", fixed.get("bio"))
+			.bind("birthdates", fixed.get("birthdate"))
+			.bind("phoneNumbers", fixed.get("phoneNumber"))
+			.bind("websites", fixed.get("website"))
+			.bind("companies", fixed.get("company"))
+			.bind("locations", fixed.get("location"))
+			.bind("attributes", attributes)
+			.bind("rejected", rejected)
+			.bind("initial", initial)
+			.bind("versions", versions)
 			.bind("now", now)
-			.fetch()
-			.rowsUpdated();
+			.map((row, metadata) -> new ProfileEventOutbox.Change(read(row), Set.of(row.get("changed_fields", String[].class))))
+			.all()
+			.collectList()
+			.flatMap(written -> {
+				// A newer user event that changed nothing the profile shows (a last name, say) leaves no event.
+				List<ProfileEventOutbox.Change> changes = written.stream()
+					.filter(change -> !change.changedFields().isEmpty())
+					.toList();
+				return eventOutbox.updated(changes, now).thenReturn((long) written.size());
+			});
 	}
 
 	private Mono<Long> delete(List<UserEvent> events, Instant now) {
@@ -125,10 +265,12 @@ public class Profiles {
 			.bind("versions", events.stream().map(UserEvent::version).toArray(Long[]::new))
 			.bind("now", now)
 			.then()
-			.then(database.sql("delete from profiles where user_id = any(:ids::uuid[])")
+			.then(database.sql("delete from profiles where user_id = any(:ids::uuid[]) returning user_id, version")
 				.bind("ids", ids)
-				.fetch()
-				.rowsUpdated());
+				.map((row, metadata) -> Map.entry(row.get("user_id", UUID.class), row.get("version", Long.class)))
+				.all()
+				.collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new))
+			.flatMap(removed -> eventOutbox.deleted(removed, now).thenReturn((long) removed.size()));
 	}
 
 	/**
@@ -144,7 +286,7 @@ public class Profiles {
 			.bind("after", Parameter.fromOrEmpty(after, UUID.class))
 			.bind("upTo", Parameter.fromOrEmpty(upTo, UUID.class))
 			.bind("limit", limit)
-			.map(Profiles::read)
+			.map(this::read)
 			.all();
 	}
 
@@ -152,31 +294,40 @@ public class Profiles {
 	public Flux<Profile> findAll(List<UUID> userIds) {
 		return database.sql("select * from profiles where user_id = any(:ids::uuid[]) order by user_id")
 			.bind("ids", userIds.stream().map(UUID::toString).toArray(String[]::new))
-			.map(Profiles::read)
+			.map(this::read)
 			.all();
 	}
 
-	/** One page of the profiles whose username, display name or email contains {@code query}, by username. */
-	Flux<Profile> search(String query, int page, int size) {
+	/**
+	 * One page of the profiles whose username, display name or email contains {@code query}, by username; with
+	 * {@code incompleteOnly}, only those missing a required attribute.
+	 */
+	Flux<Profile> search(String query, boolean incompleteOnly, int page, int size) {
 		return database.sql("""
 				select * from profiles
-				where :all or lower(username) like :pattern or lower(display_name) like :pattern
-				   or lower(email) like :pattern
+				where (:all or lower(username) like :pattern or lower(display_name) like :pattern
+				       or lower(email) like :pattern)
+				  and (not :incompleteOnly or not jsonb_exists_all(attributes, :required::text[]))
 				order by lower(username), user_id limit :size offset :offset""")
 			.bind("all", query.isBlank())
+			.bind("incompleteOnly", incompleteOnly)
+			.bind("required", schema.required().toArray(String[]::new))
 			.bind("pattern", LikePattern.containing(query))
 			.bind("size", size)
 			.bind("offset", (long) page * size)
-			.map(Profiles::read)
+			.map(this::read)
 			.all();
 	}
 
-	Mono<Long> count(String query) {
+	Mono<Long> count(String query, boolean incompleteOnly) {
 		return database.sql("""
 				select count(*) from profiles
-				where :all or lower(username) like :pattern or lower(display_name) like :pattern
-				   or lower(email) like :pattern""")
+				where (:all or lower(username) like :pattern or lower(display_name) like :pattern
+				       or lower(email) like :pattern)
+				  and (not :incompleteOnly or not jsonb_exists_all(attributes, :required::text[]))""")
 			.bind("all", query.isBlank())
+			.bind("incompleteOnly", incompleteOnly)
+			.bind("required", schema.required().toArray(String[]::new))
 			.bind("pattern", LikePattern.containing(query))
 			.map(row -> row.get(0, Long.class))
 			.one();
@@ -185,7 +336,7 @@ public class Profiles {
 	public Mono<Profile> findById(UUID userId) {
 		return database.sql("select * from profiles where user_id = :userId")
 			.bind("userId", userId)
-			.map(Profiles::read)
+			.map(this::read)
 			.one();
 	}
 
@@ -193,15 +344,19 @@ public class Profiles {
 	Mono<Profile> lock(UUID userId) {
 		return database.sql("select * from profiles where user_id = :userId for update")
 			.bind("userId", userId)
-			.map(Profiles::read)
+			.map(this::read)
 			.one();
 	}
 
-	/** Writes the editable fields of {@code profile}, whose version the caller has already advanced. */
-	Mono<Void> update(Profile profile) {
+	/**
+	 * Writes the editable fields of {@code profile}, whose version the caller has already advanced, and its
+	 * {@code ProfileUpdated} naming {@code changedFields}.
+	 */
+	Mono<Void> update(Profile profile, Set<String> changedFields) {
 		return database.sql("""
 				update profiles set display_name = :displayName, bio = :bio, birthdate = :birthdate,
 				    phone_number = :phoneNumber, website = :website, company = :company, location = :location,
+				    attributes = :attributes::jsonb, rejected_initial_values = :rejected::jsonb,
 				    updated_at = :updatedAt, version = :version
 				where user_id = :userId""")
 			.bind("userId", profile.userId())
@@ -212,17 +367,28 @@ public class Profiles {
 			.bind("website", Parameter.fromOrEmpty(profile.website(), String.class))
 			.bind("company", Parameter.fromOrEmpty(profile.company(), String.class))
 			.bind("location", Parameter.fromOrEmpty(profile.location(), String.class))
+			.bind("attributes", json.writeValueAsString(profile.attributes()))
+			.bind("rejected", Parameter.fromOrEmpty(profile.rejectedInitialValues().isEmpty() ? null
+					: json.writeValueAsString(profile.rejectedInitialValues()), String.class))
 			.bind("updatedAt", profile.updatedAt())
 			.bind("version", profile.version())
-			.then();
+			.then()
+			.then(changedFields.isEmpty() ? Mono.empty()
+					: Mono.defer(() -> eventOutbox.updated(List.of(new ProfileEventOutbox.Change(profile, changedFields)),
+							profile.updatedAt())));
 	}
 
-	private static Profile read(Readable row) {
+	private Profile read(Readable row) {
+		Json attributes = row.get("attributes", Json.class);
+		Json rejected = row.get("rejected_initial_values", Json.class);
 		return new Profile(row.get("user_id", UUID.class), row.get("username", String.class),
 				row.get("email", String.class), row.get("display_name", String.class), row.get("bio", String.class),
 				row.get("birthdate", LocalDate.class), row.get("phone_number", String.class),
 				row.get("website", String.class), row.get("company", String.class), row.get("location", String.class),
-				row.get("created_at", Instant.class), row.get("updated_at", Instant.class),
-				row.get("version", Long.class), row.get("identity_version", Long.class));
+				attributes == null ? json.createObjectNode() : json.readTree(attributes.asString()),
+				rejected == null ? List.of() : json.readValue(rejected.asString(), PROBLEMS),
+				row.get("avatar_etag", String.class), row.get("created_at", Instant.class),
+				row.get("updated_at", Instant.class), row.get("version", Long.class),
+				row.get("identity_version", Long.class));
 	}
 }

@@ -32,6 +32,8 @@ class SecurityConfiguration {
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.authorizeExchange(exchanges -> exchanges
 				.pathMatchers("/actuator/health/**", "/actuator/info").permitAll()
+				// Client apps render sign-up forms from the schema; browsers load pictures without a token.
+				.pathMatchers(HttpMethod.GET, "/api/profiles/schema", "/api/profiles/*/avatar").permitAll()
 				.pathMatchers("/api/profiles/me", "/api/profiles/me/**").hasAuthority("SCOPE_profile")
 				.pathMatchers(HttpMethod.GET, "/api/profiles").hasAnyAuthority("SCOPE_profiles:read", "ROLE_admin")
 				.pathMatchers(HttpMethod.GET, "/api/profiles/*").authenticated()
