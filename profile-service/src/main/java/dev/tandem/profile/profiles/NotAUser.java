@@ -5,7 +5,7 @@ package dev.tandem.profile.profiles;
  */
 public class NotAUser extends RuntimeException {
 
-	NotAUser(String subject) {
+	public NotAUser(String subject) {
 		super("The token's subject '" + subject + "' is not a user.");
 	}
 }

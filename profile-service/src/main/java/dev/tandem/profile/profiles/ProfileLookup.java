@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
  * the event that arrives later changes nothing. When identity-service cannot be asked, the answer is 503, not 404.
  */
 @Service
-class ProfileLookup {
+public class ProfileLookup {
 
 	private final Profiles profiles;
 
@@ -36,7 +36,7 @@ class ProfileLookup {
 	 * @return the profile; fails with {@link ProfileNotFound} if the user does not exist, or with
 	 *         {@link dev.tandem.profile.identity.IdentityUnavailable} if that cannot be known now
 	 */
-	Mono<Profile> find(UUID userId) {
+	public Mono<Profile> find(UUID userId) {
 		return profiles.findById(userId)
 			.switchIfEmpty(Mono.defer(() -> identity.isConfigured() ? createFromIdentity(userId) : Mono.empty()))
 			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)));

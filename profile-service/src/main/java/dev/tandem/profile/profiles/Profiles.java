@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -338,6 +339,36 @@ public class Profiles {
 			.bind("userId", userId)
 			.map(this::read)
 			.one();
+	}
+
+	/**
+	 * Sets or removes ({@code avatarEtag} null) the profile picture's ETag, advancing the version and writing
+	 * {@code ProfileUpdated} when it changes. Call it inside the transaction that stores the picture.
+	 *
+	 * @return the profile as it is now; fails with {@link ProfileNotFound} if there is none
+	 */
+	public Mono<Profile> changeAvatar(UUID userId, @Nullable String avatarEtag, Instant now) {
+		return lock(userId).switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId))).flatMap(current -> {
+			if (Objects.equals(current.avatarEtag(), avatarEtag)) {
+				return Mono.just(current);
+			}
+			Profile changed = new Profile(current.userId(), current.username(), current.email(),
+					current.displayName(), current.bio(), current.birthdate(), current.phoneNumber(),
+					current.website(), current.company(), current.location(), current.attributes(),
+					current.rejectedInitialValues(), avatarEtag, current.createdAt(), now, current.version() + 1,
+					current.identityVersion());
+			return database.sql("""
+					update profiles set avatar_etag = :etag, version = :version, updated_at = :now
+					where user_id = :userId""")
+				.bind("etag", Parameter.fromOrEmpty(avatarEtag, String.class))
+				.bind("version", changed.version())
+				.bind("now", now)
+				.bind("userId", userId)
+				.then()
+				.then(Mono.defer(() -> eventOutbox.updated(
+						List.of(new ProfileEventOutbox.Change(changed, Set.of("avatar"))), now)))
+				.thenReturn(changed);
+		});
 	}
 
 	/** Reads the profile and locks it until the transaction ends. */

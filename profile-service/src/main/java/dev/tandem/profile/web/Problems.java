@@ -2,6 +2,11 @@ package dev.tandem.profile.web;
 
 import java.net.URI;
 
+import dev.tandem.profile.avatars.AvatarNotFound;
+import dev.tandem.profile.avatars.AvatarProcessingBusy;
+import dev.tandem.profile.avatars.AvatarTooLarge;
+import dev.tandem.profile.avatars.InvalidAvatar;
+import dev.tandem.profile.avatars.UnsupportedAvatarType;
 import dev.tandem.profile.identity.IdentityUnavailable;
 import dev.tandem.profile.profiles.InvalidProfile;
 import dev.tandem.profile.profiles.NotAUser;
@@ -77,6 +82,52 @@ class Problems extends ResponseEntityExceptionHandler {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.header(HttpHeaders.RETRY_AFTER, "5")
 			.body(problem);
+	}
+
+	@ExceptionHandler
+	ErrorResponse invalidAvatar(InvalidAvatar ex) {
+		return ErrorResponse.builder(ex, HttpStatus.BAD_REQUEST, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/invalid-avatar"))
+			.title("Invalid avatar")
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse unsupportedAvatarType(UnsupportedAvatarType ex) {
+		return ErrorResponse.builder(ex, HttpStatus.UNSUPPORTED_MEDIA_TYPE, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/unsupported-avatar-type"))
+			.title("Unsupported avatar type")
+			.header(HttpHeaders.ACCEPT, String.join(", ", UnsupportedAvatarType.ACCEPTED))
+			.property("accepted", UnsupportedAvatarType.ACCEPTED)
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse avatarTooLarge(AvatarTooLarge ex) {
+		return ErrorResponse.builder(ex, HttpStatus.CONTENT_TOO_LARGE, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/avatar-too-large"))
+			.title("Avatar too large")
+			.property("maxBytes", ex.maxBytes())
+			.build();
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> avatarProcessingBusy(AvatarProcessingBusy ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		problem.setType(URI.create("https://tandem.dev/problems/avatar-processing-busy"));
+		problem.setTitle("Busy processing avatars");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(problem);
+	}
+
+	@ExceptionHandler
+	ErrorResponse avatarNotFound(AvatarNotFound ex) {
+		return ErrorResponse.builder(ex, HttpStatus.NOT_FOUND, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/avatar-not-found"))
+			.title("No profile picture")
+			.build();
 	}
 
 	@ExceptionHandler
