@@ -75,9 +75,14 @@ class Problems extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> identityUnavailable(IdentityUnavailable ex) {
+		return tryAgainSoon("https://tandem.dev/problems/identity-unavailable", "identity-service unavailable", ex);
+	}
+
+	/** 503 with {@code Retry-After}: the request was fine, the service cannot answer it right now. */
+	private static ResponseEntity<ProblemDetail> tryAgainSoon(String type, String title, Exception ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-		problem.setType(URI.create("https://tandem.dev/problems/identity-unavailable"));
-		problem.setTitle("identity-service unavailable");
+		problem.setType(URI.create(type));
+		problem.setTitle(title);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.header(HttpHeaders.RETRY_AFTER, "5")
@@ -113,13 +118,7 @@ class Problems extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> avatarProcessingBusy(AvatarProcessingBusy ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-		problem.setType(URI.create("https://tandem.dev/problems/avatar-processing-busy"));
-		problem.setTitle("Busy processing avatars");
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, "5")
-			.body(problem);
+		return tryAgainSoon("https://tandem.dev/problems/avatar-processing-busy", "Busy processing avatars", ex);
 	}
 
 	@ExceptionHandler
