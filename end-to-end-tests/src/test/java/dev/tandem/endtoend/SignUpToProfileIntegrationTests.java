@@ -83,6 +83,24 @@ class SignUpToProfileIntegrationTests {
 	}
 
 	@Test
+	void registrationValuesReachTheProfileAndInvalidOnesAreListedNotFatal() throws Exception {
+		String name = "edith" + UUID.randomUUID().toString().substring(0, 8);
+		HttpResponse<String> registered = post(identity() + "/api/users", Map.of("username", name, "email",
+				name + "@example.com", "password", PASSWORD, "profile", Map.of("bio", "Queen of hearts.", "website",
+						"ftp://not.the.web", "attributes", Map.of("timezone", "Europe/London", "zoom_id", "zoom"))));
+		assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+
+		JsonNode profile = awaitProfile("me", login(name, PASSWORD));
+
+		assertThat(profile.get("bio").asString()).isEqualTo("Queen of hearts.");
+		assertThat(profile.has("website")).isFalse();
+		assertThat(profile.get("attributes").get("timezone").asString()).isEqualTo("Europe/London");
+		assertThat(profile.get("complete").asBoolean()).isTrue();
+		assertThat(profile.get("rejectedInitialValues").findValuesAsString("pointer"))
+			.containsExactlyInAnyOrder("/website", "/attributes/zoom_id");
+	}
+
+	@Test
 	void aProfileIsReadableRightAfterSignUpEvenBeforeItsEventArrives() throws Exception {
 		// Hold the event back: identity-service commits the user but does not relay.
 		stack.service("identity").kill();

@@ -28,6 +28,13 @@ public record Profile(UUID userId, @Nullable String username, @Nullable String e
 		List<InvalidProfile.FieldProblem> rejectedInitialValues, @Nullable String avatarEtag, Instant createdAt,
 		Instant updatedAt, long version, long identityVersion) {
 
+	/** This profile with its version advanced by one. */
+	Profile advanced() {
+		return new Profile(userId, username, email, displayName, bio, birthdate, phoneNumber, website, company,
+				location, attributes, rejectedInitialValues, avatarEtag, createdAt, updatedAt, version + 1,
+				identityVersion);
+	}
+
 	/** The names of the fields, as {@code ProfileUpdated} names them, whose values differ from {@code before}. */
 	Set<String> changedSince(Profile before) {
 		Set<String> changed = new TreeSet<>();

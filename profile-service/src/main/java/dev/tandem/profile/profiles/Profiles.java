@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserDeleted;
@@ -203,11 +204,10 @@ public class Profiles {
 				            then coalesce(p.location, excluded.location) else p.location end,
 				        attributes = case when not p.initial_values_applied and excluded.initial_values_applied
 				            then excluded.attributes || p.attributes else p.attributes end,
-				        rejected_initial_values = case when not p.initial_values_applied and excluded.initial_values_applied then excluded.rejected_initial_values
-				                                       else p.rejected_initial_values end,
+				        rejected_initial_values = case when not p.initial_values_applied and excluded.initial_values_applied
+				            then excluded.rejected_initial_values else p.rejected_initial_values end,
 				        initial_values_applied = p.initial_values_applied or excluded.initial_values_applied,
 				        identity_version = greatest(p.identity_version, excluded.identity_version),
-				        version = p.version + 1,
 				        updated_at = excluded.updated_at
 				    where p.identity_version < excluded.identity_version
 				       or (excluded.initial_values_applied and not p.initial_values_applied)
@@ -224,7 +224,9 @@ public class Profiles {
 				    case when b.company is distinct from w.company then 'company' end,
 				    case when b.location is distinct from w.location then 'location' end,
 				    case when coalesce(b.attributes, '{}') is distinct from w.attributes then 'attributes' end
-				  ], null) as changed_fields
+				  ], null) as changed_fields,
+				  b.user_id is null as created,
+				  b.rejected_initial_values is distinct from w.rejected_initial_values as rejected_changed
 				from written w left join before b on b.user_id = w.user_id""")
 			.bind("ids", ids)
 			.bind("usernames", usernames)
@@ -241,16 +243,38 @@ public class Profiles {
 			.bind("initial", initial)
 			.bind("versions", versions)
 			.bind("now", now)
-			.map((row, metadata) -> new ProfileEventOutbox.Change(read(row), Set.of(row.get("changed_fields", String[].class))))
+			.map((row, metadata) -> new Written(read(row), Set.of(row.get("changed_fields", String[].class)),
+					Boolean.TRUE.equals(row.get("created", Boolean.class)),
+					Boolean.TRUE.equals(row.get("rejected_changed", Boolean.class))))
 			.all()
 			.collectList()
 			.flatMap(written -> {
-				// A newer user event that changed nothing the profile shows (a last name, say) leaves no event.
+				// The version grows only when something the profile shows changed: a newer user event that changed
+				// a last name, or a UserCreated without registration values after a first read, leaves it alone.
+				Set<UUID> advanced = written.stream()
+					.filter(row -> !row.created() && (!row.changedFields().isEmpty() || row.rejectedChanged()))
+					.map(row -> row.profile().userId())
+					.collect(Collectors.toSet());
 				List<ProfileEventOutbox.Change> changes = written.stream()
-					.filter(change -> !change.changedFields().isEmpty())
+					.filter(row -> !row.changedFields().isEmpty())
+					.map(row -> new ProfileEventOutbox.Change(advanced.contains(row.profile().userId()) ? row.profile().advanced()
+							: row.profile(), row.changedFields()))
 					.toList();
-				return eventOutbox.updated(changes, now).thenReturn((long) written.size());
+				return advance(advanced).then(eventOutbox.updated(changes, now)).thenReturn((long) written.size());
 			});
+	}
+
+	private Mono<Void> advance(Set<UUID> userIds) {
+		if (userIds.isEmpty()) {
+			return Mono.empty();
+		}
+		return database.sql("update profiles set version = version + 1 where user_id = any(:ids::uuid[])")
+			.bind("ids", userIds.stream().map(UUID::toString).toArray(String[]::new))
+			.then();
+	}
+
+	/** A row the upsert wrote, as it is now, and what changed. */
+	private record Written(Profile profile, Set<String> changedFields, boolean created, boolean rejectedChanged) {
 	}
 
 	private Mono<Long> delete(List<UserEvent> events, Instant now) {

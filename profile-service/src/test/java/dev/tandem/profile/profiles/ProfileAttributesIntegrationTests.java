@@ -138,6 +138,17 @@ class ProfileAttributesIntegrationTests {
 	}
 
 	@Test
+	void keepsTheVersionWhenAUserCreatedWithoutValuesFollowsAFirstRead() {
+		UUID userId = UUID.randomUUID();
+		profiles.applyAll(List.of(new UserUpdated(userId, 1, Instant.now(), "lory", "lory@example.com", "", "", true,
+				Set.of())), Instant.now()).block();
+
+		profiles.createFor(userCreated(userId, "lory", null), Instant.now()).block();
+
+		assertThat(profiles.findById(userId).block().version()).isEqualTo(1);
+	}
+
+	@Test
 	void letsAdminsFindIncompleteProfiles() {
 		String prefix = "qn" + UUID.randomUUID().toString().substring(0, 6);
 		UUID incomplete = created(prefix + "red", null);
