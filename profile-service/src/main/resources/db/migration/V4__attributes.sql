@@ -5,3 +5,5 @@ alter table profiles add column rejected_initial_values jsonb;
 -- Whether the registration's initial values were applied: a profile created by a first read before its UserCreated
 -- arrived gets them when the event comes, filling only what is still empty.
 alter table profiles add column initial_values_applied boolean not null default false;
+-- Profiles that exist already were made before registration values were kept: nothing is left to fill in.
+update profiles set initial_values_applied = true;

@@ -40,14 +40,23 @@ public class OutboxAutoConfiguration {
 		return new Outbox(database);
 	}
 
+	/**
+	 * A copy of the service's producer factory, so connection details, SSL bundles and customizers apply, with the
+	 * serializers and delivery guarantees the relay needs.
+	 */
 	@Bean
-	OutboxProducer outboxProducer(KafkaProperties kafka) {
+	@SuppressWarnings("unchecked")
+	OutboxProducer outboxProducer(KafkaProperties kafka, ObjectProvider<DefaultKafkaProducerFactory<?, ?>> factories) {
+		Map<String, Object> overrides = Map.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class, ProducerConfig.ACKS_CONFIG,
+				"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		DefaultKafkaProducerFactory<?, ?> service = factories.getIfAvailable();
+		if (service != null) {
+			return new OutboxProducer(
+					(DefaultKafkaProducerFactory<String, CloudEvent>) service.copyWithConfigurationOverride(overrides));
+		}
 		Map<String, Object> properties = kafka.buildProducerProperties();
-		properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-		properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class);
-		properties.put(ProducerConfig.ACKS_CONFIG, "all");
-		properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+		properties.putAll(overrides);
 		return new OutboxProducer(new DefaultKafkaProducerFactory<>(properties));
 	}
 

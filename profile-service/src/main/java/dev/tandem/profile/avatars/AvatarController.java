@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 import dev.tandem.profile.profiles.NotAUser;
 import dev.tandem.profile.profiles.Profile;
@@ -56,12 +57,19 @@ class AvatarController {
 
 	private final Clock clock;
 
+	/**
+	 * Uploads being read or processed: each holds up to the size limit in memory before it waits for a decode, so
+	 * their number is bounded too, and one beyond it is turned away at once.
+	 */
+	private final Semaphore uploads;
+
 	AvatarController(AvatarImages images, Avatars avatars, ProfileLookup lookup, AvatarSettings settings, Clock clock) {
 		this.images = images;
 		this.avatars = avatars;
 		this.lookup = lookup;
 		this.settings = settings;
 		this.clock = clock;
+		this.uploads = new Semaphore(settings.concurrentDecodes() * 2);
 	}
 
 	@PutMapping(path = "/me/avatar",
@@ -75,6 +83,9 @@ class AvatarController {
 			return Mono.error(new AvatarTooLarge(declaredLength, maxBytes));
 		}
 		MediaType type = request.getHeaders().getContentType();
+		if (!uploads.tryAcquire()) {
+			return Mono.error(new AvatarProcessingBusy(Duration.ZERO));
+		}
 		return DataBufferUtils.join(request.getBody(), (int) Math.min(maxBytes, Integer.MAX_VALUE))
 			.onErrorMap(DataBufferLimitException.class, ex -> new AvatarTooLarge(maxBytes + 1, maxBytes))
 			.map(buffer -> {
@@ -93,7 +104,8 @@ class AvatarController {
 			// The profile may not be there yet right after sign-up: find (or create) it first.
 			.flatMap(avatar -> lookup.find(userId)
 				.then(avatars.store(userId, avatar, clock.instant().truncatedTo(ChronoUnit.MICROS))))
-			.map(profile -> ResponseEntity.ok(AvatarLink.of(profile)));
+			.map(profile -> ResponseEntity.ok(AvatarLink.of(profile)))
+			.doFinally(signal -> uploads.release());
 	}
 
 	@DeleteMapping("/me/avatar")

@@ -11,6 +11,7 @@ import dev.tandem.profile.profiles.Profiles;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.R2dbcException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
  * few multi-row statements. The listener returns only after that transaction committed, and the container commits
  * the offsets only after the listener returned, so a crash in between redelivers the batch, which changes nothing
  * the second time. A record that can never be processed goes to the dead-letter topic, so the partition keeps
- * moving; any other failure (the database is down) fails the whole batch, which the error handler retries.
+ * moving, and so does an event the database refuses (it is found by applying the batch one event at a time); any
+ * other failure (the database is down) fails the whole batch, which the error handler retries.
  */
 @Component
 class UserEventsListener {
@@ -51,12 +53,14 @@ class UserEventsListener {
 	@KafkaListener(id = "user-events", topics = UserEvents.TOPIC, batch = "true")
 	void on(List<ConsumerRecord<String, byte[]>> records) {
 		List<UserEvent> events = new ArrayList<>(records.size());
+		List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>(records.size());
 		List<DeadLetters.DeadLetter> dead = new ArrayList<>();
 		try (CloudEventDeserializer cloudEvents = new CloudEventDeserializer()) {
 			for (ConsumerRecord<String, byte[]> record : records) {
 				try {
 					CloudEvent cloudEvent = cloudEvents.deserialize(record.topic(), record.headers(), record.value());
 					events.add(UserEvents.fromCloudEvent(cloudEvent));
+					sources.add(record);
 					meters.counter("tandem.events.processed", "type", cloudEvent.getType()).increment();
 				}
 				catch (RuntimeException undecodable) {
@@ -67,9 +71,62 @@ class UserEventsListener {
 		// Listener threads are not event-loop threads: blocking here is what orders the commits before the offsets.
 		// The batch first: while the database is down the batch is retried, and dead letters must not be sent again
 		// with every attempt.
-		Long changed = profiles.applyAll(events, clock.instant()).block(DATABASE_TIMEOUT);
+		long changed;
+		try {
+			changed = apply(events);
+		}
+		catch (RuntimeException failure) {
+			if (!refusedByTheDatabase(failure)) {
+				throw failure;
+			}
+			// One event holds what the database will never take: apply them one at a time and dead-letter that one,
+			// rather than retrying the whole batch forever and holding up the partition.
+			log.warn("The database refused a batch of {} user events ({}); applying them one at a time",
+					events.size(), failure.toString());
+			changed = 0;
+			for (int i = 0; i < events.size(); i++) {
+				try {
+					changed += apply(List.of(events.get(i)));
+				}
+				catch (RuntimeException refused) {
+					if (!refusedByTheDatabase(refused)) {
+						throw refused;
+					}
+					dead.add(new DeadLetters.DeadLetter(sources.get(i), databaseCause(refused)));
+				}
+			}
+		}
 		deadLetters.send(dead);
 		log.debug("Applied {} user events ({} profiles changed, {} dead-lettered)", events.size(), changed,
 				dead.size());
+	}
+
+	private long apply(List<UserEvent> events) {
+		Long changed = profiles.applyAll(events, clock.instant()).block(DATABASE_TIMEOUT);
+		return changed == null ? 0 : changed;
+	}
+
+	/**
+	 * Whether the database refused the data itself (SQLSTATE class 22, data exception, 23, integrity constraint
+	 * violation, or 54, program limit exceeded), which no retry changes; a lost connection is not such a refusal.
+	 */
+	/** The database's own report of a failure (its message names what it refused), or the failure itself. */
+	private static Throwable databaseCause(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof R2dbcException) {
+				return cause;
+			}
+		}
+		return failure;
+	}
+
+	static boolean refusedByTheDatabase(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof R2dbcException database && database.getSqlState() != null) {
+				String state = database.getSqlState();
+				return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+			}
+		}
+		return false;
 	}
 }

@@ -29,6 +29,8 @@ final class ProfilePatch {
 
 	static final String ATTRIBUTES = "attributes";
 
+	private static final String UNSTORABLE = "must not contain NUL characters or unpaired surrogates";
+
 	private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
 	private static final LocalDate EARLIEST_BIRTHDATE = LocalDate.of(1900, 1, 1);
@@ -140,19 +142,39 @@ final class ProfilePatch {
 				}
 			}
 		}
-		// Leave out each attribute the schema finds fault with, until the rest is valid.
-		for (List<InvalidProfile.FieldProblem> problems = attributeProblems(attributes, schema); !problems.isEmpty();
-				problems = attributeProblems(attributes, schema)) {
-			for (InvalidProfile.FieldProblem problem : problems) {
-				String[] segments = problem.pointer().split("/", 4);
-				if (segments.length < 3) {
-					attributes.removeAll();
-				}
-				else {
-					attributes.remove(segments[2].replace("~1", "/").replace("~0", "~"));
-				}
-				rejected.add(problem);
+		// A JSON null means no value: it is left out like a member that was not sent. What the database cannot
+		// store is left out by name, before the schema is asked about the rest.
+		List<String> leftOut = new ArrayList<>();
+		attributes.properties().forEach(member -> {
+			if (member.getValue().isNull()) {
+				leftOut.add(member.getKey());
 			}
+			else if (InvalidProfile.unstorable(member.getKey()) || unstorable(member.getValue())) {
+				leftOut.add(member.getKey());
+				rejected.add(new InvalidProfile.FieldProblem(ATTRIBUTES + "." + member.getKey(),
+						"/" + ATTRIBUTES + "/" + ProfileSchema.escape(member.getKey()), UNSTORABLE));
+			}
+		});
+		attributes.remove(leftOut);
+		if (attributes.isEmpty()) {
+			return new InitialValues(fixed, attributes, rejected);
+		}
+		// Leave out each attribute the schema finds fault with; if the rest still is not valid (a rule about the
+		// attributes as a whole, say), none is taken.
+		for (InvalidProfile.FieldProblem problem : schema.problems(attributes)) {
+			String[] segments = problem.pointer().split("/", 4);
+			if (segments.length < 3) {
+				attributes.removeAll();
+			}
+			else {
+				attributes.remove(segments[2].replace("~1", "/").replace("~0", "~"));
+			}
+			rejected.add(problem);
+		}
+		List<InvalidProfile.FieldProblem> remaining = schema.problems(attributes);
+		if (!remaining.isEmpty()) {
+			rejected.addAll(remaining);
+			attributes.removeAll();
 		}
 		return new InitialValues(fixed, attributes, rejected);
 	}
@@ -185,30 +207,32 @@ final class ProfilePatch {
 	}
 
 	private static List<InvalidProfile.FieldProblem> attributeProblems(JsonNode attributes, ProfileSchema schema) {
-		List<InvalidProfile.FieldProblem> problems = new ArrayList<>(schema.problems(attributes));
+		List<InvalidProfile.FieldProblem> problems = new ArrayList<>();
 		for (Map.Entry<String, JsonNode> member : attributes.properties()) {
-			if (containsNul(member.getValue())) {
+			if (InvalidProfile.unstorable(member.getKey()) || unstorable(member.getValue())) {
 				String pointer = "/" + ATTRIBUTES + "/" + ProfileSchema.escape(member.getKey());
-				problems.add(new InvalidProfile.FieldProblem(ATTRIBUTES + "." + member.getKey(), pointer,
-						"must not contain NUL characters"));
+				problems.add(new InvalidProfile.FieldProblem(ATTRIBUTES + "." + member.getKey(), pointer, UNSTORABLE));
 			}
 		}
-		return problems;
+		// The schema is asked only about text the database can hold, so its messages can be stored too.
+		return problems.isEmpty() ? schema.problems(attributes) : problems;
 	}
 
-	/** PostgreSQL's jsonb cannot hold U+0000; such a value is refused rather than failing in the database. */
-	private static boolean containsNul(JsonNode value) {
+	/** PostgreSQL's jsonb cannot hold U+0000 or unpaired surrogates; such a value is refused, never a 500. */
+	private static boolean unstorable(JsonNode value) {
 		if (value.isString()) {
-			return value.asString().indexOf('\0') >= 0;
+			return InvalidProfile.unstorable(value.asString());
 		}
-		for (JsonNode element : value.values()) {
-			if (containsNul(element)) {
+		for (Map.Entry<String, JsonNode> member : value.properties()) {
+			if (InvalidProfile.unstorable(member.getKey()) || unstorable(member.getValue())) {
 				return true;
 			}
 		}
-		for (Map.Entry<String, JsonNode> member : value.properties()) {
-			if (member.getKey().indexOf('\0') >= 0) {
-				return true;
+		if (value.isArray()) {
+			for (JsonNode element : value.values()) {
+				if (unstorable(element)) {
+					return true;
+				}
 			}
 		}
 		return false;
@@ -226,9 +250,13 @@ final class ProfilePatch {
 		return new InvalidProfile.FieldProblem(field, "/" + field.replace("~", "~0").replace("/", "~1"), message);
 	}
 
-	/** Whether {@code text} holds control characters; a multi-line field may hold line breaks and tabs. */
+	/**
+	 * Whether {@code text} holds control characters or unpaired surrogates; a multi-line field may hold line breaks
+	 * and tabs.
+	 */
 	private static boolean hasControlCharacters(String text, boolean multiLine) {
-		return text.chars().anyMatch(c -> Character.isISOControl(c) && !(multiLine && (c == '\n' || c == '\r' || c == '\t')));
+		return InvalidProfile.unstorable(text) || text.chars()
+			.anyMatch(c -> Character.isISOControl(c) && !(multiLine && (c == '\n' || c == '\r' || c == '\t')));
 	}
 
 	private static @Nullable String maxLength(String value, int max) {

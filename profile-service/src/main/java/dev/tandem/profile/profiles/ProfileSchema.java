@@ -57,6 +57,8 @@ public class ProfileSchema {
 					+ problems.stream().map(Error::getMessage).toList());
 		}
 		this.schema = registry.getSchema(document);
+		// Resolves every $ref now: a schema that cannot be used stops the start, not each request.
+		this.schema.initializeValidators();
 		List<String> names = new ArrayList<>();
 		document.path("required").forEach(name -> names.add(name.asString()));
 		this.required = List.copyOf(names);
@@ -79,12 +81,16 @@ public class ProfileSchema {
 	List<InvalidProfile.FieldProblem> problems(JsonNode attributes) {
 		List<InvalidProfile.FieldProblem> problems = new ArrayList<>();
 		for (Error error : schema.validate(attributes)) {
-			if ("required".equals(error.getKeyword()) && error.getInstanceLocation().getNameCount() == 0) {
+			// The schema's own top-level required list is completeness, not validity; a required inside anyOf,
+			// oneOf or a nested object is a rule a change must keep.
+			if ("required".equals(error.getKeyword()) && error.getInstanceLocation().getNameCount() == 0
+					&& error.getEvaluationPath().getNameCount() == 1) {
 				continue;
 			}
 			String pointer = "/attributes" + pointer(error.getInstanceLocation());
+			// Keywords about members (additionalProperties, propertyNames, dependentRequired, ...) name the member.
 			String property = error.getProperty();
-			if ("additionalProperties".equals(error.getKeyword()) && property != null) {
+			if (property != null && !pointer.endsWith("/" + escape(property))) {
 				pointer = pointer + "/" + escape(property);
 			}
 			problems.add(new InvalidProfile.FieldProblem(pointer.substring(1).replace('/', '.'), pointer,

@@ -94,6 +94,15 @@ public class Profiles {
 			.as(transactions::transactional);
 	}
 
+	/** The display name the user's names make, within the 150 characters a display name may have. */
+	private static @Nullable String derivedDisplayName(UserEvent event) {
+		String names = (event.firstName() + " " + event.lastName()).strip();
+		if (names.codePointCount(0, names.length()) > 150) {
+			names = names.substring(0, names.offsetByCodePoints(0, 150)).strip();
+		}
+		return names.isEmpty() ? null : names;
+	}
+
 	/**
 	 * What two events of one user amount to: a deletion wins, otherwise the newer facts; a {@code UserCreated}'s
 	 * registration values are kept even when a newer update of the same batch brings the facts.
@@ -140,6 +149,7 @@ public class Profiles {
 		Boolean[] initial = new Boolean[size];
 		String[] attributes = new String[size];
 		String[] rejected = new String[size];
+		String[] derivedNames = new String[size];
 		Map<String, String[]> fixed = new LinkedHashMap<>();
 		INITIAL_FIELDS.forEach(field -> fixed.put(field, new String[size]));
 		for (int i = 0; i < size; i++) {
@@ -157,8 +167,9 @@ public class Profiles {
 			for (Map.Entry<String, String[]> field : fixed.entrySet()) {
 				field.getValue()[i] = values.get(field.getKey());
 			}
-			String names = (event.firstName() + " " + event.lastName()).strip();
-			if (fixed.get("displayName")[i] == null && !names.isEmpty()) {
+			String names = derivedDisplayName(event);
+			derivedNames[i] = names;
+			if (fixed.get("displayName")[i] == null) {
 				fixed.get("displayName")[i] = names;
 			}
 			attributes[i] = json.writeValueAsString(values.attributes());
@@ -168,13 +179,14 @@ public class Profiles {
 				with input as (
 				    select u.user_id::uuid as user_id, u.username, u.email, u.display_name, u.bio,
 				           u.birthdate::date as birthdate, u.phone_number, u.website, u.company, u.location,
-				           u.attributes::jsonb as attributes, u.rejected::jsonb as rejected, u.initial, u.version
+				           u.attributes::jsonb as attributes, u.rejected::jsonb as rejected, u.initial, u.version,
+				           u.derived_name
 				    from unnest(:ids::text[], :usernames::text[], :emails::text[], :displayNames::text[], :bios::text[],
 				                :birthdates::text[], :phoneNumbers::text[], :websites::text[], :companies::text[],
 				                :locations::text[], :attributes::text[], :rejected::text[], :initial::boolean[],
-				                :versions::bigint[])
+				                :versions::bigint[], :derivedNames::text[])
 				         as u(user_id, username, email, display_name, bio, birthdate, phone_number, website, company,
-				              location, attributes, rejected, initial, version)
+				              location, attributes, rejected, initial, version, derived_name)
 				    where not exists (select 1 from deleted_users d where d.user_id = u.user_id::uuid)
 				),
 				before as (select p.* from profiles p join input i on i.user_id = p.user_id),
@@ -188,8 +200,12 @@ public class Profiles {
 				    on conflict (user_id) do update set
 				        username = case when excluded.identity_version > p.identity_version then excluded.username else p.username end,
 				        email = case when excluded.identity_version > p.identity_version then excluded.email else p.email end,
+				        -- A display name made from the user's names (by a first read) gives way to one given at
+				        -- registration; one the user chose stays.
 				        display_name = case when not p.initial_values_applied and excluded.initial_values_applied
-				            then coalesce(p.display_name, excluded.display_name) else p.display_name end,
+				                             and (p.display_name is null or p.display_name = (
+				                                 select i.derived_name from input i where i.user_id = p.user_id))
+				            then excluded.display_name else p.display_name end,
 				        bio = case when not p.initial_values_applied and excluded.initial_values_applied
 				            then coalesce(p.bio, excluded.bio) else p.bio end,
 				        birthdate = case when not p.initial_values_applied and excluded.initial_values_applied
@@ -242,6 +258,7 @@ public class Profiles {
 			.bind("rejected", rejected)
 			.bind("initial", initial)
 			.bind("versions", versions)
+			.bind("derivedNames", derivedNames)
 			.bind("now", now)
 			.map((row, metadata) -> new Written(read(row), Set.of(row.get("changed_fields", String[].class)),
 					Boolean.TRUE.equals(row.get("created", Boolean.class)),
@@ -290,7 +307,7 @@ public class Profiles {
 			.bind("versions", events.stream().map(UserEvent::version).toArray(Long[]::new))
 			.bind("now", now)
 			.then()
-			.then(database.sql("delete from profiles where user_id = any(:ids::uuid[]) returning user_id, version")
+			.then(database.sql("delete from profiles where user_id = any(:ids::uuid[]) returning user_id, version + 1 as version")
 				.bind("ids", ids)
 				.map((row, metadata) -> Map.entry(row.get("user_id", UUID.class), row.get("version", Long.class)))
 				.all()
@@ -395,12 +412,14 @@ public class Profiles {
 		});
 	}
 
-	/** Reads the profile and locks it until the transaction ends. */
+	/** Reads the profile and locks it, and the user's advisory lock, until the transaction ends. */
 	Mono<Profile> lock(UUID userId) {
-		return database.sql("select * from profiles where user_id = :userId for update")
+		// The user's advisory lock first, as the consumer takes it: a change and a batch of events touching the same
+		// profile then apply one after the other, each seeing the other's outcome.
+		return lock(List.of(userId)).then(database.sql("select * from profiles where user_id = :userId for update")
 			.bind("userId", userId)
 			.map(this::read)
-			.one();
+			.one());
 	}
 
 	/**

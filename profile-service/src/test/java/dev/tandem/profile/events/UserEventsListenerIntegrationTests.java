@@ -169,6 +169,25 @@ class UserEventsListenerIntegrationTests {
 	}
 
 	@Test
+	void deadLettersAnEventTheDatabaseRefusesAndAppliesTheRestOfItsBatch() {
+		UserCreated before = userCreated("tove", "", "");
+		// Valid by the event's schema, but PostgreSQL text cannot hold U+0000.
+		UserCreated refused = new UserCreated(UUID.randomUUID(), 1, Instant.now(), "nul\u0000user",
+				"nul@example.com", "", "", true, null);
+		UserCreated after = userCreated("ulla", "", "");
+		send(UUID.randomUUID(), before);
+		send(UUID.randomUUID(), refused);
+		send(UUID.randomUUID(), after);
+
+		awaitProfile(after.userId());
+		assertThat(profiles.findById(before.userId()).blockOptional()).isPresent();
+		assertThat(profiles.findById(refused.userId()).blockOptional()).isEmpty();
+		List<ConsumerRecord<String, byte[]>> dead = deadLetters(java.util.Set.of(refused.userId().toString()));
+		assertThat(dead).hasSize(1);
+		assertThat(header(dead.get(0), KafkaHeaders.DLT_EXCEPTION_MESSAGE)).containsIgnoringCase("0x00");
+	}
+
+	@Test
 	void copiesANewerEmailAndIgnoresAStaleUpdate() {
 		UserCreated user = userCreated("hugo", "Hugo", "");
 		send(UUID.randomUUID(), user);

@@ -128,10 +128,13 @@ class ProfileAttributesIntegrationTests {
 				"Hare", true, Set.of())), Instant.now()).block();
 		patchMe(userId, "{\"bio\": \"Have some wine.\"}").expectStatus().isOk();
 
-		profiles.createFor(userCreated(userId, "march", Map.of("bio", "Registration bio", "location", "Tea party",
-				"attributes", Map.of("timezone", "Europe/London"))), Instant.now()).block();
+		profiles.createFor(new UserCreated(userId, 1, Instant.now(), "march", "march@example.com", "March", "Hare", true,
+				Map.of("bio", "Registration bio", "location", "Tea party", "displayName", "The March Hare",
+						"attributes", Map.of("timezone", "Europe/London"))), Instant.now())
+			.block();
 
 		Profile profile = profiles.findById(userId).block();
+		assertThat(profile.displayName()).as("the name-made one gives way").isEqualTo("The March Hare");
 		assertThat(profile.bio()).isEqualTo("Have some wine.");
 		assertThat(profile.location()).isEqualTo("Tea party");
 		assertThat(profile.attributes().path("timezone").asString()).isEqualTo("Europe/London");
@@ -146,6 +149,28 @@ class ProfileAttributesIntegrationTests {
 		profiles.createFor(userCreated(userId, "lory", null), Instant.now()).block();
 
 		assertThat(profiles.findById(userId).block().version()).isEqualTo(1);
+	}
+
+	@Test
+	void keepsRegistrationValuesTheDatabaseCouldNotStoreOutAndStillCreatesTheProfile() {
+		UUID userId = created("nul", Map.of("shoe\u0000size", "42", "bio", "Lone \ud800 surrogate", "attributes",
+				Map.of("time\u0000zone", "Europe/London", "pronouns", "they/them")));
+
+		Profile profile = profiles.findById(userId).block();
+
+		assertThat(profile.bio()).isNull();
+		assertThat(profile.attributes().path("pronouns").asString()).isEqualTo("they/them");
+		assertThat(profile.rejectedInitialValues()).extracting(InvalidProfile.FieldProblem::pointer)
+			.containsExactlyInAnyOrder("/shoe\uFFFDsize", "/bio", "/attributes/time\uFFFDzone");
+	}
+
+	@Test
+	void makesADisplayNameOfLongNamesThatFitsTheProfile() {
+		UUID userId = UUID.randomUUID();
+		profiles.createFor(new UserCreated(userId, 1, Instant.now(), "longnames", "longnames@example.com",
+				"F".repeat(150), "L".repeat(150), true, null), Instant.now()).block();
+
+		assertThat(profiles.findById(userId).block().displayName()).hasSize(150);
 	}
 
 	@Test

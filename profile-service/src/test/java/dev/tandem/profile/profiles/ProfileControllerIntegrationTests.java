@@ -112,6 +112,17 @@ class ProfileControllerIntegrationTests {
 	}
 
 	@Test
+	void refusesTextWithAnUnpairedSurrogate() {
+		UUID userId = existingProfile("ursula");
+
+		http.patch().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId))).contentType(MERGE_PATCH)
+			.bodyValue("{\"bio\": \"half \\ud800 a character\"}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.errors[0].pointer").isEqualTo("/bio");
+	}
+
+	@Test
 	void refusesAPhoneNumberThatIsWellFormedButDoesNotExist() {
 		UUID userId = existingProfile("olive");
 

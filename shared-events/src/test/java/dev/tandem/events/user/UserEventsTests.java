@@ -76,6 +76,17 @@ class UserEventsTests {
 	}
 
 	@Test
+	void leavesOutInitialProfileValuesThatAreNull() {
+		java.util.Map<String, Object> given = new java.util.HashMap<>();
+		given.put("bio", null);
+		given.put("location", "Oxford");
+
+		UserCreated created = new UserCreated(ALICE, 1, Instant.now(), "alice", "alice@example.com", "", "", true, given);
+
+		assertThat(created.initialProfile()).containsExactly(java.util.Map.entry("location", "Oxford"));
+	}
+
+	@Test
 	void schemaRejectsAnEventWithoutItsUserId() {
 		String type = UserCreated.TYPE;
 		JsonNode value = golden(type).get("value").deepCopy();
