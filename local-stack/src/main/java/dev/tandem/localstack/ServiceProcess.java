@@ -102,7 +102,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public Duration awaitReady(Duration timeout) throws InterruptedException {
 		Instant deadline = Instant.now().plus(timeout);
-		HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+		HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/readyz"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
 		while (Instant.now().isBefore(deadline)) {

@@ -35,7 +35,7 @@ class SecurityConfiguration {
 			.authorizeExchange(exchanges -> exchanges
 				.pathMatchers(HttpMethod.POST, "/api/users", "/oauth2/token").permitAll()
 				.pathMatchers(HttpMethod.GET, "/.well-known/openid-configuration", "/oauth2/jwks").permitAll()
-				.pathMatchers("/actuator/health/**", "/actuator/info").permitAll()
+				.pathMatchers("/actuator/health/**", "/actuator/info", "/livez", "/readyz").permitAll()
 				.pathMatchers("/internal/**").hasAuthority("SCOPE_users:read")
 				.pathMatchers("/api/users/me", "/api/users/me/**").hasAuthority("SCOPE_profile")
 				.pathMatchers("/api/users", "/api/users/**", "/api/admin/**").hasRole("admin")

@@ -31,7 +31,7 @@ class SecurityConfiguration {
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.authorizeExchange(exchanges -> exchanges
-				.pathMatchers("/actuator/health/**", "/actuator/info").permitAll()
+				.pathMatchers("/actuator/health/**", "/actuator/info", "/livez", "/readyz").permitAll()
 				// Client apps render sign-up forms from the schema; browsers load pictures without a token.
 				.pathMatchers(HttpMethod.GET, "/api/profiles/schema", "/api/profiles/*/avatar").permitAll()
 				.pathMatchers("/api/profiles/me", "/api/profiles/me/**").hasAuthority("SCOPE_profile")
