@@ -73,6 +73,23 @@ final class RunningTandem implements AutoCloseable {
 		return new RunningTandem(stack, data);
 	}
 
+	/**
+	 * The stack with its users in a real Keycloak (started by {@code keycloak/keycloak.sh}); identity-service syncs
+	 * with it every two seconds.
+	 */
+	static RunningTandem startWithKeycloak(String name) throws Exception {
+		Path data = Files.createTempDirectory("tandem-" + name);
+		Path log = Files.createDirectories(Path.of("target", "e2e-logs")).resolve(name + ".log");
+		Files.deleteIfExists(log);
+		LocalStack.Settings settings = new LocalStack.Settings(data, 0, 0, freePort(), freePort(),
+				LocalStack.jar(Path.of("..", "identity-service", "target")),
+				LocalStack.jar(Path.of("..", "profile-service", "target")), List.of("-Xmx256m"),
+				Map.of("identity", List.of("--tandem.keycloak.sync-interval=2s", "--tandem.keycloak.sync-initial-delay=1s",
+						"--tandem.keycloak.new-user-grace=1s")))
+			.withKeycloak(Path.of("..", "keycloak", "keycloak.sh"), freePort(), freePort());
+		return new RunningTandem(LocalStack.start(settings, line -> append(log, line)), data);
+	}
+
 	LocalStack stack() {
 		return stack;
 	}

@@ -53,11 +53,15 @@ public final class LocalStack implements AutoCloseable {
 
 	private final Consumer<String> output;
 
-	private LocalStack(Settings settings, PostgresServer postgres, KafkaBroker kafka, Consumer<String> output) {
+	private final @Nullable KeycloakServer keycloak;
+
+	private LocalStack(Settings settings, PostgresServer postgres, KafkaBroker kafka, @Nullable KeycloakServer keycloak,
+			Consumer<String> output) {
 		this.settings = settings;
 		this.output = output;
 		this.postgres = postgres;
 		this.kafka = kafka;
+		this.keycloak = keycloak;
 	}
 
 	/**
@@ -69,11 +73,28 @@ public final class LocalStack implements AutoCloseable {
 	 * @param serviceArguments extra Spring Boot properties per service name ({@code identity}, {@code profile})
 	 */
 	public record Settings(Path dataDirectory, int postgresPort, int kafkaPort, int identityPort, int profilePort,
-			Path identityJar, Path profileJar, List<String> jvmOptions, Map<String, List<String>> serviceArguments) {
+			Path identityJar, Path profileJar, List<String> jvmOptions, Map<String, List<String>> serviceArguments,
+			@Nullable Path keycloakScript, int keycloakPort, int keycloakManagementPort) {
 
 		public Settings {
 			jvmOptions = List.copyOf(jvmOptions);
 			serviceArguments = Map.copyOf(serviceArguments);
+		}
+
+		/** Without Keycloak: identity-service keeps the users itself. */
+		public Settings(Path dataDirectory, int postgresPort, int kafkaPort, int identityPort, int profilePort,
+				Path identityJar, Path profileJar, List<String> jvmOptions, Map<String, List<String>> serviceArguments) {
+			this(dataDirectory, postgresPort, kafkaPort, identityPort, profilePort, identityJar, profileJar, jvmOptions,
+					serviceArguments, null, 0, 0);
+		}
+
+		/**
+		 * These settings with the users in Keycloak, started by {@code script} ({@code keycloak/keycloak.sh}) on the
+		 * given ports.
+		 */
+		public Settings withKeycloak(Path script, int port, int managementPort) {
+			return new Settings(dataDirectory, postgresPort, kafkaPort, identityPort, profilePort, identityJar,
+					profileJar, jvmOptions, serviceArguments, script, port, managementPort);
 		}
 
 		/** The settings of the README's run command, reading overrides from the environment. */
@@ -89,7 +110,7 @@ public final class LocalStack implements AutoCloseable {
 			return value == null || value.isBlank() ? List.of("-Xmx256m") : List.of(value.trim().split("\\s+"));
 		}
 
-		private static int env(String name, int fallback) {
+		static int env(String name, int fallback) {
 			String value = System.getenv(name);
 			return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
 		}
@@ -125,7 +146,27 @@ public final class LocalStack implements AutoCloseable {
 			throw ex;
 		}
 		STARTING.push(kafka);
-		LocalStack stack = new LocalStack(settings, postgres, kafka, output);
+		KeycloakServer keycloak = null;
+		Path script = settings.keycloakScript();
+		if (script != null) {
+			try {
+				keycloak = KeycloakServer.start(script, settings.keycloakPort(), settings.keycloakManagementPort(),
+						postgres.database("keycloak"), line -> output.accept(String.format("%-8s | ", "keycloak") + line));
+				STARTING.push(keycloak);
+				// The first start on a machine fetches and builds Keycloak: minutes, not seconds.
+				Duration took = keycloak.awaitReady(Duration.ofMinutes(5));
+				log.info("Keycloak ready on {} after {} ms", keycloak.baseUrl(), took.toMillis());
+			}
+			catch (Exception ex) {
+				if (keycloak != null) {
+					keycloak.close();
+				}
+				kafka.close();
+				postgres.close();
+				throw ex;
+			}
+		}
+		LocalStack stack = new LocalStack(settings, postgres, kafka, keycloak, output);
 		STARTING.clear();
 		STARTING.push(stack);
 		try {
@@ -161,7 +202,23 @@ public final class LocalStack implements AutoCloseable {
 				"--spring.flyway.password=" + database.password(),
 				"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers()));
 		String issuer = "http://localhost:" + settings.identityPort();
-		if (identity) {
+		KeycloakServer realm = keycloak;
+		if (realm != null && identity) {
+			arguments.add("--tandem.identity.provider=keycloak");
+			arguments.add("--tandem.keycloak.server-url=" + realm.baseUrl());
+			arguments.add("--tandem.keycloak.issuer=" + realm.issuer());
+			arguments.add("--tandem.keycloak.client-secret=" + KeycloakServer.IDENTITY_CLIENT_SECRET);
+		}
+		else if (realm != null) {
+			arguments.add("--tandem.identity.base-url=http://127.0.0.1:" + settings.identityPort());
+			arguments.add("--tandem.identity.issuer=" + realm.issuer());
+			arguments.add("--tandem.identity.jwk-set-uri=" + realm.realmUrl() + "/protocol/openid-connect/certs");
+			arguments.add("--tandem.identity.token-uri=" + realm.realmUrl() + "/protocol/openid-connect/token");
+			arguments.add("--tandem.identity.roles-claim=realm_access.roles");
+			arguments.add("--tandem.identity.client-id=profile-service");
+			arguments.add("--tandem.identity.client-secret=" + KeycloakServer.PROFILE_CLIENT_SECRET);
+		}
+		else if (identity) {
 			arguments.add("--tandem.tokens.issuer=" + issuer);
 			arguments.add("--tandem.tokens.signing-key.private-key=file:"
 					+ SigningKeyFile.in(settings.dataDirectory().resolve("keys")).toAbsolutePath());
@@ -218,6 +275,11 @@ public final class LocalStack implements AutoCloseable {
 		return kafka;
 	}
 
+	/** The Keycloak server, when the stack keeps its users there. */
+	public @Nullable KeycloakServer keycloak() {
+		return keycloak;
+	}
+
 	public ServiceProcess service(String name) {
 		return services.stream()
 			.filter(service -> service.name().equals(name))
@@ -238,10 +300,17 @@ public final class LocalStack implements AutoCloseable {
 		})).toList();
 		CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
 		try {
-			kafka.close();
+			if (keycloak != null) {
+				keycloak.close();
+			}
 		}
 		finally {
-			postgres.close();
+			try {
+				kafka.close();
+			}
+			finally {
+				postgres.close();
+			}
 		}
 	}
 
@@ -252,9 +321,12 @@ public final class LocalStack implements AutoCloseable {
 	public static void main(String[] args) throws Exception {
 		Path repository = Path.of(System.getProperty("tandem.repository", ".")).toAbsolutePath().normalize();
 		Path data = repository.resolve(".tandem");
+		boolean withKeycloak = false;
 		for (String arg : args) {
 			switch (arg) {
-				case "--fresh" -> deleteRecursively(data);
+				// The Keycloak distribution in .tandem/keycloak is software, not data: it stays.
+				case "--fresh" -> deleteDataIn(data);
+				case "--keycloak" -> withKeycloak = true;
 				case "--help", "-h" -> {
 					usage(System.out);
 					return;
@@ -266,6 +338,10 @@ public final class LocalStack implements AutoCloseable {
 			}
 		}
 		Settings settings = Settings.local(repository, data);
+		if (withKeycloak) {
+			settings = settings.withKeycloak(repository.resolve("keycloak/keycloak.sh"),
+					Settings.env("TANDEM_KEYCLOAK_PORT", 8180), Settings.env("TANDEM_KEYCLOAK_MANAGEMENT_PORT", 9180));
+		}
 		log.info("Starting PostgreSQL on {} and Kafka on {}, data in {}", settings.postgresPort(), settings.kafkaPort(), data);
 		CountDownLatch stopped = new CountDownLatch(1);
 		AtomicReference<@Nullable LocalStack> started = new AtomicReference<>();
@@ -288,8 +364,10 @@ public final class LocalStack implements AutoCloseable {
 		}, "tandem-shutdown"));
 		LocalStack stack = start(settings, System.out::println, stopped);
 		started.set(stack);
-		log.info("Tandem is up: identity-service {}, profile-service {}. Ctrl-C stops it.",
-				stack.service("identity").baseUrl(), stack.service("profile").baseUrl());
+		KeycloakServer keycloak = stack.keycloak();
+		log.info("Tandem is up: identity-service {}, profile-service {}{}. Ctrl-C stops it.",
+				stack.service("identity").baseUrl(), stack.service("profile").baseUrl(),
+				keycloak == null ? "" : ", Keycloak " + keycloak.baseUrl() + " (realm " + KeycloakServer.REALM + ")");
 		stopped.await();
 		// A service exited on its own: stop the rest (through the shutdown hook) and say so.
 		System.exit(1);
@@ -326,8 +404,23 @@ public final class LocalStack implements AutoCloseable {
 	}
 
 	private static void usage(PrintStream out) {
-		out.println("usage: ./run.sh [--fresh]");
-		out.println("  --fresh  delete the data of earlier runs (.tandem/) before starting");
+		out.println("usage: ./run.sh [--fresh] [--keycloak]");
+		out.println("  --fresh     delete the data of earlier runs (.tandem/) before starting");
+		out.println("  --keycloak  keep the users in a Keycloak realm (keycloak/tandem-realm.json), started too");
+	}
+
+	/** Deletes the data of earlier runs, keeping the Keycloak distribution. */
+	private static void deleteDataIn(Path data) {
+		if (!Files.isDirectory(data)) {
+			return;
+		}
+		try (Stream<Path> children = Files.list(data)) {
+			children.filter(child -> !child.getFileName().toString().equals("keycloak"))
+				.forEach(LocalStack::deleteRecursively);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	public static void deleteRecursively(@Nullable Path directory) {

@@ -3,10 +3,12 @@ package dev.tandem.identity.bulk;
 import java.time.Instant;
 import java.util.List;
 
+import dev.tandem.identity.user.ManagedByDirectory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.codec.StringDecoder;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -27,14 +29,14 @@ class BulkController {
 	/** The longest line an import accepts; a user is far smaller. */
 	private static final int MAX_LINE_BYTES = 64 * 1024;
 
-	private final UserImport userImport;
+	private final @Nullable UserImport userImport;
 
 	private final Republishing republishing;
 
 	private final StringDecoder lines;
 
-	BulkController(UserImport userImport, Republishing republishing) {
-		this.userImport = userImport;
+	BulkController(ObjectProvider<UserImport> userImport, Republishing republishing) {
+		this.userImport = userImport.getIfAvailable();
 		this.republishing = republishing;
 		this.lines = StringDecoder.allMimeTypes(List.of("\n"), true);
 		this.lines.setMaxInMemorySize(MAX_LINE_BYTES);
@@ -44,6 +46,10 @@ class BulkController {
 	@PostMapping(path = "/users/import", consumes = { "application/x-ndjson", "application/jsonl",
 			MediaType.TEXT_PLAIN_VALUE })
 	Mono<ImportReport> importUsers(ServerHttpRequest request) {
+		if (userImport == null) {
+			return Mono.error(new ManagedByDirectory("Users live in Keycloak: import them there (its partial import, "
+					+ "or a user federation); the sync gives each its UserCreated."));
+		}
 		Flux<DataBuffer> body = request.getBody();
 		return userImport.run(lines.decode(body, ResolvableType.forClass(String.class), null, null)
 			.map(line -> line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));

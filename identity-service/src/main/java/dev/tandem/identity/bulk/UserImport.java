@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.user.DjangoPasswordEncoder;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.UserEventOutbox;
@@ -35,6 +36,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * user lacks its event.
  */
 @Service
+@WithLocalUsers
 class UserImport {
 
 	static final int MAX_PROBLEMS = 1000;

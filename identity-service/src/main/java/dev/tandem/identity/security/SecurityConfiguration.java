@@ -1,5 +1,7 @@
 package dev.tandem.identity.security;
 
+import dev.tandem.identity.IdentitySettings;
+import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.token.SigningKeys;
 import dev.tandem.identity.token.TokenSettings;
 import dev.tandem.support.security.TokenAuthorities;
@@ -26,7 +28,7 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
-			ProblemResponses problems) {
+			ProblemResponses problems, IdentitySettings identity) {
 		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -42,7 +44,7 @@ class SecurityConfiguration {
 				.anyExchange().denyAll())
 			.oauth2ResourceServer(server -> server
 				.jwt(jwt -> jwt.jwtDecoder(decoder)
-					.jwtAuthenticationConverter(token -> TokenAuthorities.authenticate(token, "roles")))
+					.jwtAuthenticationConverter(token -> TokenAuthorities.authenticate(token, identity.rolesClaim())))
 				.authenticationEntryPoint(problems::unauthorized)
 				.accessDeniedHandler(problems::forbidden))
 			.exceptionHandling(handling -> handling.authenticationEntryPoint(problems::unauthorized)
@@ -50,8 +52,12 @@ class SecurityConfiguration {
 			.build();
 	}
 
-	/** Verifies this service's own tokens: signature by its key, issuer, audience, expiry. */
+	/**
+	 * Verifies this service's own tokens: signature by its key, issuer, audience, expiry. (With Keycloak, the
+	 * realm's tokens are verified instead; see {@code KeycloakConfiguration}.)
+	 */
 	@Bean
+	@WithLocalUsers
 	ReactiveJwtDecoder jwtDecoder(SigningKeys keys, TokenSettings settings) {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(keys.publicKey()).build();
 		decoder.setJwtValidator(TokenValidation.of(settings.issuer().toString(), settings.audience()));

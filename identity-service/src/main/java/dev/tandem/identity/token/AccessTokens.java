@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
+import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.user.User;
 
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
  * {@code roles}) or for a service ({@code sub} = client id, {@code scope} only).
  */
 @Component
+@WithLocalUsers
 class AccessTokens {
 
 	private final SigningKeys keys;

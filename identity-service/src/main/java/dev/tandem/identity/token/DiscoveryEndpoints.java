@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tandem.identity.WithLocalUsers;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
  * issuer URL alone.
  */
 @RestController
+@WithLocalUsers
 class DiscoveryEndpoints {
 
 	private final SigningKeys keys;

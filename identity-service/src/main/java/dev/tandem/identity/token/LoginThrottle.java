@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.tandem.identity.WithLocalUsers;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * from everywhere only slow its logins down, never refuse them. Counters live in this replica's memory.
  */
 @Component
+@WithLocalUsers
 class LoginThrottle {
 
 	private final Settings settings;

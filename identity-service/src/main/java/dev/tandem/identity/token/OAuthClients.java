@@ -3,6 +3,7 @@ package dev.tandem.identity.token;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.tandem.identity.WithLocalUsers;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
@@ -11,6 +12,7 @@ import org.springframework.stereotype.Component;
  * passwords, so an unknown client id costs as much time as a wrong secret.
  */
 @Component
+@WithLocalUsers
 class OAuthClients {
 
 	private final Map<String, TokenSettings.Client> clients;

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
+import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.user.Sessions;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -24,6 +25,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * client misbehaves): the whole family is revoked, the thief's copy and the legitimate one alike.
  */
 @Component
+@WithLocalUsers
 class RefreshTokens implements Sessions {
 
 	private static final SecureRandom RANDOM = new SecureRandom();

@@ -12,6 +12,7 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 
+import dev.tandem.identity.WithLocalUsers;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -32,6 +33,7 @@ import org.springframework.util.StringUtils;
  * says loudly. Its public half is published at {@code /oauth2/jwks}.
  */
 @Component
+@WithLocalUsers
 public class SigningKeys {
 
 	private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);

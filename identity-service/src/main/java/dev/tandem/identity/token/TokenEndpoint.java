@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.tandem.identity.WithLocalUsers;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tandem.identity.user.User;
@@ -35,6 +36,7 @@ import org.springframework.web.server.ServerWebExchange;
  * switching to Keycloak is a change of URL.
  */
 @RestController
+@WithLocalUsers
 class TokenEndpoint {
 
 	static final String PASSWORD = "password";

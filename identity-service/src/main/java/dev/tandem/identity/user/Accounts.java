@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -18,7 +19,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 /**
  * Changes to existing accounts. Each change locks the user's row, advances its version and, when it touches a fact
  * other services hold (email, names, active), writes {@code UserUpdated} or {@code UserDeleted} to the outbox in the
- * same transaction.
+ * same transaction. With an identity provider (Keycloak) each change is made there first; passwords and roles are
+ * then the provider's.
  */
 @Service
 class Accounts {
@@ -35,14 +37,17 @@ class Accounts {
 
 	private final TransactionalOperator transactions;
 
+	private final @Nullable ExternalDirectory directory;
+
 	Accounts(Users users, UserEventOutbox events, PasswordEncoder passwords, PasswordPolicy policy, Sessions sessions,
-			TransactionalOperator transactions) {
+			TransactionalOperator transactions, ObjectProvider<ExternalDirectory> directory) {
 		this.users = users;
 		this.events = events;
 		this.passwords = passwords;
 		this.policy = policy;
 		this.sessions = sessions;
 		this.transactions = transactions;
+		this.directory = directory.getIfAvailable();
 	}
 
 	Mono<User> find(UUID id) {
@@ -64,6 +69,10 @@ class Accounts {
 
 	/** Sets a new password after checking the current one; every session of the user ends. */
 	Mono<Void> changePassword(UUID id, AccountChanges.PasswordChange change) {
+		if (directory != null) {
+			return Mono.error(new ManagedByDirectory("Passwords are managed in " + directory.name()
+					+ ": change yours in its account console."));
+		}
 		String current = Objects.requireNonNull(change.currentPassword());
 		String next = Objects.requireNonNull(change.newPassword());
 		return find(id).publishOn(Schedulers.boundedElastic()).map(user -> {
@@ -83,8 +92,10 @@ class Accounts {
 	Mono<Void> delete(UUID id) {
 		return users.lock(id)
 			.switchIfEmpty(Mono.error(() -> new UserNotFound(id)))
-			.flatMap(user -> users.delete(id).then(events.deleted(user.changed(user.email(), user.firstName(),
-					user.lastName(), user.active(), user.roles()))))
+			.flatMap(user -> (directory == null ? Mono.<Void>empty() : directory.remove(id))
+				.then(users.delete(id))
+				.then(events.deleted(user.changed(user.email(), user.firstName(), user.lastName(), user.active(),
+						user.roles()))))
 			.as(transactions::transactional);
 	}
 
@@ -95,7 +106,14 @@ class Accounts {
 			if (changed.isEmpty() && before.roles().equals(after.roles())) {
 				return Mono.just(before);
 			}
-			Mono<Void> written = users.update(after);
+			if (directory != null && !before.roles().equals(after.roles())) {
+				return Mono.error(new ManagedByDirectory(
+						"Roles are managed in " + directory.name() + ": grant realm roles there."));
+			}
+			// The provider first: if it refuses (an email taken there), nothing changes here. If this transaction
+			// fails after it accepted, the next sync brings the mirror in line and writes the event.
+			Mono<Void> written = (directory == null ? Mono.<Void>empty() : directory.update(after))
+				.then(users.update(after));
 			if (!changed.isEmpty()) {
 				written = written.then(events.updated(after, changed));
 			}

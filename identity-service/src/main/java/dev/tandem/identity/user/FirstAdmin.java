@@ -3,6 +3,7 @@ package dev.tandem.identity.user;
 import java.time.Duration;
 import java.util.List;
 
+import dev.tandem.identity.WithLocalUsers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -20,6 +21,7 @@ import org.springframework.util.StringUtils;
  * registered (with its {@code UserCreated} event, so it gets a profile like anyone). Starting again changes nothing.
  */
 @Component
+@WithLocalUsers
 class FirstAdmin implements ApplicationRunner {
 
 	private static final Logger log = LoggerFactory.getLogger(FirstAdmin.class);

@@ -9,9 +9,12 @@ import java.util.UUID;
 
 import io.r2dbc.postgresql.api.PostgresqlException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -22,6 +25,8 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  */
 @Service
 class Registration {
+
+	private static final Logger log = LoggerFactory.getLogger(Registration.class);
 
 	private final Users users;
 
@@ -35,14 +40,17 @@ class Registration {
 
 	private final Clock clock;
 
+	private final @Nullable ExternalDirectory directory;
+
 	Registration(Users users, UserEventOutbox events, PasswordEncoder passwords, PasswordPolicy policy,
-			TransactionalOperator transactions, Clock clock) {
+			TransactionalOperator transactions, Clock clock, ObjectProvider<ExternalDirectory> directory) {
 		this.users = users;
 		this.events = events;
 		this.passwords = passwords;
 		this.policy = policy;
 		this.transactions = transactions;
 		this.clock = clock;
+		this.directory = directory.getIfAvailable();
 	}
 
 	/**
@@ -59,6 +67,9 @@ class Registration {
 		String username = Objects.requireNonNull(request.username()).strip();
 		String email = Objects.requireNonNull(request.email()).strip();
 		String password = Objects.requireNonNull(request.password());
+		if (directory != null) {
+			return registerIn(directory, request, username, email, password);
+		}
 		// The policy and the hash cost milliseconds of CPU by design: keep them off the event loop.
 		return Mono.fromCallable(() -> {
 			policy.check(password, username, email, "password");
@@ -72,6 +83,37 @@ class Registration {
 				.thenReturn(user)
 				.as(transactions::transactional);
 		})
+			.onErrorMap(ex -> isViolationOf(ex, "users_username_key"), ex -> new UsernameTaken(username))
+			.onErrorMap(ex -> isViolationOf(ex, "users_email_key"), ex -> new EmailTaken(email));
+	}
+
+	/**
+	 * Registers a user in the identity provider first (its password policy and uniqueness decide), then writes the
+	 * mirror row and {@code UserCreated} in one transaction under the provider's id. When that transaction fails, the
+	 * provider's user is removed again, so no user exists there without its event here.
+	 */
+	private Mono<User> registerIn(ExternalDirectory directory, RegistrationRequest request, String username,
+			String email, String password) {
+		String firstName = blankIfNull(request.firstName());
+		String lastName = blankIfNull(request.lastName());
+		return directory.create(new ExternalDirectory.NewAccount(username, email, password, firstName, lastName))
+			.flatMap(id -> {
+				User user = new User(id, username, email, null, firstName, lastName, true, false, List.of(),
+						clock.instant().truncatedTo(ChronoUnit.MICROS), null, 1);
+				return users.insert(user)
+					.then(events.created(user, request.profile()))
+					.thenReturn(user)
+					.as(transactions::transactional)
+					.onErrorResume(failure -> directory.remove(id)
+						.doOnSuccess(removed -> log.warn("Removed user {} from {} again: storing it here failed: {}",
+								id, directory.name(), failure.toString()))
+						.onErrorResume(removal -> {
+							log.error("User {} is in {} but could not be stored here nor removed there; the next "
+									+ "sync gives it its event", id, directory.name(), removal);
+							return Mono.empty();
+						})
+						.then(Mono.error(failure)));
+			})
 			.onErrorMap(ex -> isViolationOf(ex, "users_username_key"), ex -> new UsernameTaken(username))
 			.onErrorMap(ex -> isViolationOf(ex, "users_email_key"), ex -> new EmailTaken(email));
 	}

@@ -2,6 +2,7 @@ package dev.tandem.identity.user;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -120,10 +121,12 @@ public class Users {
 	/** Writes every mutable column of {@code user}, whose version the caller has already advanced. */
 	Mono<Void> update(User user) {
 		return database.sql("""
-				update users set email = :email, password_hash = :passwordHash, first_name = :firstName,
-				                 last_name = :lastName, active = :active, roles = :roles, version = :version
+				update users set username = :username, email = :email, password_hash = :passwordHash,
+				                 first_name = :firstName, last_name = :lastName, active = :active, roles = :roles,
+				                 version = :version
 				where id = :id""")
 			.bind("id", user.id())
+			.bind("username", user.username())
 			.bind("email", user.email())
 			.bind("passwordHash", Parameter.fromOrEmpty(user.passwordHash(), String.class))
 			.bind("firstName", user.firstName())
@@ -139,6 +142,14 @@ public class Users {
 		return database.sql("delete from users where id = :id").bind("id", id).then()
 			.then(database.sql("insert into deleted_users (id) values (:id) on conflict (id) do nothing").bind("id", id)
 				.then());
+	}
+
+	/** The users with the given ids that exist. */
+	Flux<User> findAll(Collection<UUID> ids) {
+		return database.sql("select * from users where id = any(:ids::uuid[])")
+			.bind("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+			.map(Users::read)
+			.all();
 	}
 
 	public Mono<User> findById(UUID id) {

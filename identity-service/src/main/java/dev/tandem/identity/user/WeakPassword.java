@@ -9,13 +9,16 @@ public class WeakPassword extends RuntimeException {
 
 	private final String field;
 
-	WeakPassword(String rule, String field, String message) {
+	public WeakPassword(String rule, String field, String message) {
 		super(message);
 		this.rule = rule;
 		this.field = field;
 	}
 
-	/** The rule broken: {@code too-short}, {@code similar-to-account}, {@code too-common} or {@code too-guessable}. */
+	/**
+	 * The rule broken: {@code too-short}, {@code similar-to-account}, {@code too-common}, {@code too-guessable}, or
+	 * {@code directory-policy} when the identity provider (Keycloak) refused it.
+	 */
 	public String rule() {
 		return rule;
 	}

@@ -8,8 +8,11 @@ import dev.tandem.identity.token.TokenRefused;
 import dev.tandem.identity.token.TooManyLoginAttempts;
 import dev.tandem.identity.user.EmailTaken;
 import dev.tandem.identity.user.UserNotFound;
+import dev.tandem.identity.user.DirectoryUnavailable;
+import dev.tandem.identity.user.ManagedByDirectory;
 import dev.tandem.identity.user.UsernameTaken;
 import dev.tandem.identity.user.WeakPassword;
+import dev.tandem.support.web.TryAgainLater;
 import dev.tandem.identity.user.WrongCurrentPassword;
 import reactor.core.publisher.Mono;
 
@@ -87,6 +90,20 @@ class Problems extends ResponseEntityExceptionHandler {
 			.property("rule", ex.rule())
 			.property("errors", List.of(new FieldProblem(ex.field(), "/" + ex.field(), ex.getMessage())))
 			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse managedByDirectory(ManagedByDirectory ex) {
+		return ErrorResponse.builder(ex, HttpStatus.CONFLICT, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/managed-by-identity-provider"))
+			.title("Managed by the identity provider")
+			.build();
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> directoryUnavailable(DirectoryUnavailable ex) {
+		return TryAgainLater.problem("https://tandem.dev/problems/identity-provider-unavailable",
+				"Identity provider unavailable", ex.getMessage());
 	}
 
 	@ExceptionHandler

@@ -45,7 +45,7 @@ public class IdentityClient {
 			.clientId(settings.clientId())
 			.clientSecret(settings.clientSecret())
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.tokenUri(settings.baseUrl().toString().replaceAll("/$", "") + "/oauth2/token")
+			.tokenUri(settings.effectiveTokenUri().toString())
 			.scope("users:read")
 			.build();
 		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param audience the {@code aud} values a token must name one of
  * @param rolesClaim the claim holding the user's roles, dotted for nested claims ({@code realm_access.roles} for
  *        Keycloak)
+ * @param tokenUri where this service gets its client-credentials token; by default {@code baseUrl + /oauth2/token},
+ *        with Keycloak the realm's {@code .../protocol/openid-connect/token}
  * @param clientId this service's OAuth2 client id at identity-service
  * @param clientSecret its secret; without one the internal API cannot be called
  * @param timeout how long a call to the internal API may take
@@ -27,8 +29,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record IdentitySettings(@DefaultValue("http://127.0.0.1:8081") URI baseUrl,
 		@DefaultValue("http://localhost:8081") String issuer, @Nullable URI jwkSetUri,
 		@DefaultValue("tandem") List<String> audience, @DefaultValue("roles") String rolesClaim,
-		@DefaultValue("profile-service") String clientId, @DefaultValue("") String clientSecret,
+		@Nullable URI tokenUri, @DefaultValue("profile-service") String clientId, @DefaultValue("") String clientSecret,
 		@DefaultValue("2s") Duration timeout) {
+
+	public URI effectiveTokenUri() {
+		return tokenUri != null && !tokenUri.toString().isBlank() ? tokenUri
+				: URI.create(baseUrl.toString().replaceAll("/$", "") + "/oauth2/token");
+	}
 
 	public URI effectiveJwkSetUri() {
 		return jwkSetUri != null && !jwkSetUri.toString().isBlank() ? jwkSetUri : URI.create(baseUrl.toString().replaceAll("/$", "") + "/oauth2/jwks");

@@ -12,6 +12,7 @@ import dev.tandem.profile.profiles.InvalidProfile;
 import dev.tandem.profile.profiles.NotAUser;
 import dev.tandem.profile.profiles.ProfileNotFound;
 import dev.tandem.profile.profiles.StaleProfile;
+import dev.tandem.support.web.TryAgainLater;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.TypeMismatchException;
@@ -75,19 +76,10 @@ class Problems extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> identityUnavailable(IdentityUnavailable ex) {
-		return tryAgainSoon("https://tandem.dev/problems/identity-unavailable", "identity-service unavailable", ex);
+		return TryAgainLater.problem("https://tandem.dev/problems/identity-unavailable", "identity-service unavailable",
+				ex.getMessage());
 	}
 
-	/** 503 with {@code Retry-After}: the request was fine, the service cannot answer it right now. */
-	private static ResponseEntity<ProblemDetail> tryAgainSoon(String type, String title, Exception ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
-		problem.setType(URI.create(type));
-		problem.setTitle(title);
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, "5")
-			.body(problem);
-	}
 
 	@ExceptionHandler
 	ErrorResponse invalidAvatar(InvalidAvatar ex) {
@@ -118,7 +110,8 @@ class Problems extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> avatarProcessingBusy(AvatarProcessingBusy ex) {
-		return tryAgainSoon("https://tandem.dev/problems/avatar-processing-busy", "Busy processing avatars", ex);
+		return TryAgainLater.problem("https://tandem.dev/problems/avatar-processing-busy", "Busy processing avatars",
+				ex.getMessage());
 	}
 
 	@ExceptionHandler

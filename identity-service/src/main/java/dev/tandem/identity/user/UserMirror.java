@@ -1,0 +1,132 @@
+package dev.tandem.identity.user;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Keeps the users table a mirror of an identity provider (Keycloak) that users can also be created, changed and
+ * deleted in without identity-service (its admin console, identity brokering, LDAP, imports): each difference found
+ * becomes the row change and the event it would have been, so every user still gets its profile (Django's
+ * {@code bulk_create} caveat, closed). Call it inside a transaction.
+ */
+@Service
+public class UserMirror {
+
+	private final Users users;
+
+	private final UserEventOutbox events;
+
+	UserMirror(Users users, UserEventOutbox events) {
+		this.users = users;
+		this.events = events;
+	}
+
+	/**
+	 * Brings the mirror in line with a page of the provider's users: {@code UserCreated} for those it has never seen,
+	 * {@code UserUpdated} for those whose username, email, names or enabled flag differ.
+	 */
+	public Mono<Mirrored> mirror(List<DirectoryUser> page) {
+		if (page.isEmpty()) {
+			return Mono.just(new Mirrored(0, 0, 0));
+		}
+		Map<UUID, DirectoryUser> given = page.stream()
+			.collect(Collectors.toMap(DirectoryUser::id, Function.identity(), (first, second) -> first));
+		return users.findAll(given.keySet()).collectMap(User::id).flatMap(known -> {
+			List<User> created = new ArrayList<>();
+			List<DirectoryUser> changed = new ArrayList<>();
+			for (DirectoryUser user : given.values()) {
+				User mirrored = known.get(user.id());
+				if (mirrored == null) {
+					created.add(new User(user.id(), user.username(), user.email(), null, user.firstName(),
+							user.lastName(), user.enabled(), false, List.of(), user.createdAt(), null, 1));
+				}
+				else if (!differences(mirrored, user).isEmpty()) {
+					changed.add(user);
+				}
+			}
+			return insert(created)
+				.thenMany(Flux.fromIterable(changed).concatMap(this::update))
+				.then(Mono.just(new Mirrored(created.size(), changed.size(), given.size() - created.size()
+						- changed.size())));
+		});
+	}
+
+	private Mono<Void> insert(List<User> created) {
+		return Flux.fromIterable(created).concatMap(users::insert).then(events.createdAll(created, Map.of()));
+	}
+
+	/** Locks the row, so a concurrent change through the API applies before or after, never half. */
+	private Mono<Void> update(DirectoryUser user) {
+		return users.lock(user.id()).flatMap(mirrored -> {
+			Set<String> changed = differences(mirrored, user);
+			if (changed.isEmpty()) {
+				return Mono.empty();
+			}
+			User after = new User(mirrored.id(), user.username(), user.email(), mirrored.passwordHash(),
+					user.firstName(), user.lastName(), user.enabled(), mirrored.staff(), mirrored.roles(),
+					mirrored.dateJoined(), mirrored.lastLogin(), mirrored.version() + 1);
+			return users.update(after).then(events.updated(after, changed));
+		});
+	}
+
+	/**
+	 * Deletes a user the provider no longer has, writing {@code UserDeleted}.
+	 *
+	 * @return whether the mirror had it
+	 */
+	public Mono<Boolean> forget(UUID id) {
+		return users.lock(id)
+			.flatMap(user -> users.delete(id)
+				.then(events.deleted(user.changed(user.email(), user.firstName(), user.lastName(), user.active(),
+						user.roles())))
+				.thenReturn(true))
+			.defaultIfEmpty(false);
+	}
+
+	/** The mirrored users in id order after {@code after}, a page at a time. */
+	public Flux<User> pageAfter(@Nullable UUID after, int limit) {
+		return users.pageAfter(after, limit);
+	}
+
+	private static Set<String> differences(User mirrored, DirectoryUser user) {
+		Set<String> changed = new LinkedHashSet<>();
+		if (!mirrored.username().equals(user.username())) {
+			changed.add("username");
+		}
+		if (!mirrored.email().equals(user.email())) {
+			changed.add("email");
+		}
+		if (!mirrored.firstName().equals(user.firstName())) {
+			changed.add("firstName");
+		}
+		if (!mirrored.lastName().equals(user.lastName())) {
+			changed.add("lastName");
+		}
+		if (mirrored.active() != user.enabled()) {
+			changed.add("active");
+		}
+		return changed;
+	}
+
+	/** A user as the provider holds it; missing names and emails are empty. */
+	public record DirectoryUser(UUID id, String username, String email, String firstName, String lastName,
+			boolean enabled, Instant createdAt) {
+	}
+
+	/** What mirroring a page did. */
+	public record Mirrored(int created, int updated, int unchanged) {
+	}
+}

@@ -1,0 +1,90 @@
+package dev.tandem.localstack;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What the stack does alike with every process it runs (the services, Keycloak): start it with its output followed
+ * line by line, wait until a health URL answers, stop it gracefully or not at all.
+ */
+final class ChildProcesses {
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private ChildProcesses() {
+	}
+
+	/** Starts {@code command}, its output and errors merged and handed to {@code output} line by line. */
+	static Process start(String name, List<String> command, Consumer<String> output) throws IOException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		Thread pump = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					output.accept(line);
+				}
+			}
+			catch (IOException ex) {
+				// The process is gone; nothing more to read.
+			}
+		}, name + "-output");
+		pump.setDaemon(true);
+		pump.start();
+		return process;
+	}
+
+	/**
+	 * Waits until {@code health} answers 200, and answers how long it took from {@code startedAt}.
+	 *
+	 * @throws IllegalStateException if the process exits or is not ready in time
+	 */
+	static Duration awaitHealthy(String name, Process process, URI health, Instant startedAt, Duration timeout)
+			throws InterruptedException {
+		Instant deadline = Instant.now().plus(timeout);
+		HttpRequest probe = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build();
+		while (Instant.now().isBefore(deadline)) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException(name + " exited with status " + process.exitValue() + " while starting");
+			}
+			try {
+				if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+					return Duration.between(startedAt, Instant.now());
+				}
+			}
+			catch (IOException notYetListening) {
+				// keep polling
+			}
+			Thread.sleep(100);
+		}
+		throw new IllegalStateException(name + " was not ready within " + timeout);
+	}
+
+	/** Kills the process without giving it a chance to clean up, as a crash or an OOM killer would. */
+	static void kill(Process process) throws InterruptedException {
+		process.destroyForcibly();
+		process.waitFor(30, TimeUnit.SECONDS);
+	}
+
+	/** Asks the process to stop (SIGTERM), and kills it if it has not within 30 seconds. */
+	static void stop(Process process) throws InterruptedException {
+		if (!process.isAlive()) {
+			return;
+		}
+		process.destroy();
+		if (!process.waitFor(30, TimeUnit.SECONDS)) {
+			kill(process);
+		}
+	}
+}

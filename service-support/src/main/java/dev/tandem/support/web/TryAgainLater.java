@@ -1,0 +1,29 @@
+package dev.tandem.support.web;
+
+import java.net.URI;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The answer to a request that was fine but cannot be served right now (a dependency down, every worker busy):
+ * {@code 503} with {@code Retry-After}, as problem details.
+ */
+public final class TryAgainLater {
+
+	private TryAgainLater() {
+	}
+
+	public static ResponseEntity<ProblemDetail> problem(String type, String title, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
+		problem.setType(URI.create(type));
+		problem.setTitle(title);
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.header(HttpHeaders.RETRY_AFTER, "5")
+			.body(problem);
+	}
+}
