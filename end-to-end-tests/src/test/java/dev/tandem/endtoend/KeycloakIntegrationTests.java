@@ -74,8 +74,39 @@ class KeycloakIntegrationTests {
 		assertThat(inKeycloak.get("username").asString()).isEqualTo(name);
 		JsonNode profile = awaitProfile(id, login("tandem", name, PASSWORD));
 		assertThat(profile.get("username").asString()).isEqualTo(name);
-		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-			.until(() -> profilesOf(id) == 1);
+		// Syncs run every two seconds meanwhile: none may announce the user a second time.
+		await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> userCreatedEventsOf(id) == 1);
+	}
+
+	@Test
+	void refusesATakenUsernameAndKeepsOneUserInKeycloak() throws Exception {
+		String name = "hatter" + suffix();
+		assertThat(tandem.register(name).statusCode()).isEqualTo(201);
+
+		HttpResponse<String> again = send(HttpRequest.newBuilder(URI.create(tandem.identity() + "/api/users"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("username", name, "email",
+					name + "@other.example", "password", PASSWORD, "firstName", "Mad", "lastName", "Hatter")))));
+
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(JSON.readTree(again.body()).get("type").asString()).endsWith("/username-taken");
+		assertThat(keycloakUsersNamed(name)).hasSize(1);
+	}
+
+	@Test
+	void aUserWithoutAnEmailBornInKeycloakGetsAProfile() throws Exception {
+		String name = "cheshire" + suffix();
+		HttpResponse<String> created = keycloakAdmin(HttpRequest.newBuilder(URI.create(adminUrl("/users")))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"username\": \"" + name + "\", \"enabled\": true}")));
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		String location = created.headers().firstValue("Location").orElseThrow();
+		String id = location.substring(location.lastIndexOf('/') + 1);
+
+		JsonNode profile = awaitProfile(id, admin);
+
+		assertThat(profile.get("username").asString()).isEqualTo(name);
+		assertThat(userCreatedEventsOf(id)).isEqualTo(1);
 	}
 
 	@Test
@@ -105,9 +136,10 @@ class KeycloakIntegrationTests {
 				.POST(HttpRequest.BodyPublishers.noBody())).body()), found -> found.get("ran").asBoolean());
 
 		assertThat(report.get("users").asLong()).isPositive();
+		assertThat(report.get("failed").asLong()).isZero();
 		JsonNode profile = awaitProfile(id, admin);
 		assertThat(profile.get("username").asString()).isEqualTo(name);
-		assertThat(profilesOf(id)).isEqualTo(1);
+		assertThat(userCreatedEventsOf(id)).as("once, however many syncs ran").isEqualTo(1);
 	}
 
 	@Test
@@ -163,11 +195,12 @@ class KeycloakIntegrationTests {
 		String foreign = login("elsewhere", name, PASSWORD);
 
 		assertThat(me(own).statusCode()).isEqualTo(200);
+		// Same client, same audience, same user name: another issuer, signed with another realm's keys.
 		HttpResponse<String> refused = me(foreign);
 		assertThat(refused.statusCode()).isEqualTo(401);
 		assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
 				type -> assertThat(type).contains("application/problem+json"));
-		assertThat(profilesOf(id)).isEqualTo(1);
+		assertThat(userCreatedEventsOf(id)).isEqualTo(1);
 	}
 
 	@Test
@@ -265,6 +298,11 @@ class KeycloakIntegrationTests {
 
 	private static long profilesOf(String id) throws Exception {
 		return count("profile", "select count(*) from profiles where user_id = ?::uuid", id);
+	}
+
+	private static long userCreatedEventsOf(String id) throws Exception {
+		return count("identity", "select count(*) from outbox where subject = ? and event_type like '%.user.created.v1'",
+				id);
 	}
 
 	private static long mirroredUsersNamed(String username) throws Exception {

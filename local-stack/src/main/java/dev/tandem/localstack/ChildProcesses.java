@@ -71,20 +71,30 @@ final class ChildProcesses {
 		throw new IllegalStateException(name + " was not ready within " + timeout);
 	}
 
-	/** Kills the process without giving it a chance to clean up, as a crash or an OOM killer would. */
+	/**
+	 * Kills the process and what it started (a script's JVM) without giving them a chance to clean up, as a crash or
+	 * an OOM killer would.
+	 */
 	static void kill(Process process) throws InterruptedException {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		process.destroyForcibly();
 		process.waitFor(30, TimeUnit.SECONDS);
 	}
 
-	/** Asks the process to stop (SIGTERM), and kills it if it has not within 30 seconds. */
+	/**
+	 * Asks the process and what it started to stop (SIGTERM), and kills them if they have not within 30 seconds.
+	 */
 	static void stop(Process process) throws InterruptedException {
 		if (!process.isAlive()) {
 			return;
 		}
+		List<ProcessHandle> children = process.descendants().toList();
+		children.forEach(ProcessHandle::destroy);
 		process.destroy();
-		if (!process.waitFor(30, TimeUnit.SECONDS)) {
+		boolean stopped = process.waitFor(30, TimeUnit.SECONDS);
+		if (!stopped || children.stream().anyMatch(ProcessHandle::isAlive)) {
 			kill(process);
+			children.forEach(ProcessHandle::destroyForcibly);
 		}
 	}
 }

@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * A real Keycloak server, started through {@code keycloak/keycloak.sh} (the script the README uses too) with the
- * Tandem realm imported and its data in a PostgreSQL database of the stack, so every stack starts from the realm
- * file. Its public hostname is {@code localhost}, so the tokens' issuer does not depend on how a client reached it.
+ * Tandem realm imported and its data in a PostgreSQL database of the stack (a fresh stack starts from the realm
+ * file; a kept one keeps its realm). Its public hostname is {@code localhost}, so the tokens' issuer does not depend
+ * on how a client reached it.
  */
 public final class KeycloakServer implements AutoCloseable {
 

@@ -1,12 +1,15 @@
 package dev.tandem.identity.keycloak;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import dev.tandem.identity.WithKeycloakUsers;
+import dev.tandem.identity.user.DirectoryRefused;
 import dev.tandem.identity.user.DirectoryUnavailable;
 import dev.tandem.identity.user.EmailTaken;
 import dev.tandem.identity.user.ExternalDirectory;
@@ -61,7 +64,7 @@ class KeycloakDirectory implements ExternalDirectory, Sessions {
 	}
 
 	@Override
-	public Mono<UUID> create(NewAccount account) {
+	public Mono<Created> create(NewAccount account) {
 		return call(() -> {
 			UserRepresentation user = new UserRepresentation();
 			user.setUsername(account.username());
@@ -77,18 +80,22 @@ class KeycloakDirectory implements ExternalDirectory, Sessions {
 			try (Response response = realm().users().create(user)) {
 				int status = response.getStatus();
 				if (status == 201) {
-					return UUID.fromString(CreatedResponseUtil.getCreatedId(response));
+					String id = CreatedResponseUtil.getCreatedId(response);
+					// Keycloak may have normalised the names (lowercased them): the mirror keeps what it stored.
+					UserRepresentation stored = realm().users().get(id).toRepresentation();
+					return new Created(UUID.fromString(id), stored.getUsername(), orEmpty(stored.getEmail()));
 				}
-				String reason = reason(response);
+				JsonNode error = errorBody(response);
 				if (status == 409) {
-					throw reason.toLowerCase().contains("email") ? new EmailTaken(account.email())
+					String reason = message(error).toLowerCase(Locale.ROOT);
+					throw reason.contains("email") && !reason.contains("username") ? new EmailTaken(account.email())
 							: new UsernameTaken(account.username());
 				}
 				if (status == 400) {
-					throw new WeakPassword("directory-policy", "password", reason);
+					throw refusal(error);
 				}
 				throw new DirectoryUnavailable(name(), new IllegalStateException(
-						"creating a user answered " + status + ": " + reason));
+						"creating a user answered " + status + ": " + message(error)));
 			}
 		});
 	}
@@ -98,6 +105,10 @@ class KeycloakDirectory implements ExternalDirectory, Sessions {
 		return call(() -> {
 			try {
 				UserRepresentation representation = realm().users().get(user.id().toString()).toRepresentation();
+				if (!user.email().equalsIgnoreCase(orEmpty(representation.getEmail()))) {
+					// A new address is not verified, whatever the old one was.
+					representation.setEmailVerified(false);
+				}
 				representation.setEmail(user.email());
 				representation.setFirstName(user.firstName());
 				representation.setLastName(user.lastName());
@@ -109,8 +120,12 @@ class KeycloakDirectory implements ExternalDirectory, Sessions {
 				throw new UserNotFound(user.id());
 			}
 			catch (WebApplicationException ex) {
-				if (ex.getResponse().getStatus() == 409) {
+				int status = ex.getResponse().getStatus();
+				if (status == 409) {
 					throw new EmailTaken(user.email());
+				}
+				if (status == 400) {
+					throw refusal(errorBody(ex.getResponse()));
 				}
 				throw ex;
 			}
@@ -124,7 +139,7 @@ class KeycloakDirectory implements ExternalDirectory, Sessions {
 				int status = response.getStatus();
 				if (status != 204 && status != 404) {
 					throw new DirectoryUnavailable(name(), new IllegalStateException(
-							"deleting a user answered " + status + ": " + reason(response)));
+							"deleting a user answered " + status + ": " + message(errorBody(response))));
 				}
 				return true;
 			}
@@ -159,6 +174,18 @@ class KeycloakDirectory implements ExternalDirectory, Sessions {
 
 	/** One listing call's users, how many it listed, and how many of those cannot be mirrored. */
 	record Page(List<UserMirror.DirectoryUser> users, int listed, int unsupported) {
+	}
+
+	/** The realm's user as it is now; empty if it is gone. */
+	Mono<UserMirror.DirectoryUser> current(UUID id) {
+		return call(() -> {
+			try {
+				return mirrored(realm().users().get(id.toString()).toRepresentation());
+			}
+			catch (NotFoundException ex) {
+				return Optional.<UserMirror.DirectoryUser>empty();
+			}
+		}).flatMap(Mono::justOrEmpty);
 	}
 
 	/** Whether the realm has the user: the check before a mirrored user is deleted. */
@@ -198,21 +225,59 @@ class KeycloakDirectory implements ExternalDirectory, Sessions {
 					failure -> new DirectoryUnavailable(name(), failure));
 	}
 
-	/** Keycloak's reason for a refusal, from its error body. */
-	private String reason(Response response) {
+	/** Keycloak's error body: {@code {"errorMessage": ..., "field": ...}}, a list of those, or OAuth2-style. */
+	private JsonNode errorBody(Response response) {
 		String body = response.hasEntity() ? response.readEntity(String.class) : "";
 		try {
-			JsonNode error = json.readTree(body);
-			for (String field : List.of("errorMessage", "error_description", "error")) {
-				if (error.path(field).isString()) {
-					return error.path(field).asString();
-				}
-			}
+			return json.readTree(body.isBlank() ? "{}" : body);
 		}
 		catch (JacksonException ex) {
-			// not JSON: the body as it is
+			return json.createObjectNode().put("errorMessage", body);
 		}
-		return body.isBlank() ? "no reason given" : body;
+	}
+
+	private static String message(JsonNode error) {
+		for (String field : List.of("error_description", "errorMessage", "error")) {
+			if (error.path(field).isString()) {
+				return error.path(field).asString();
+			}
+		}
+		return error.toString();
+	}
+
+	/**
+	 * What a 400 means: a password Keycloak's policy refuses, or values its user profile rules refuse, each named by
+	 * its field.
+	 */
+	private RuntimeException refusal(JsonNode error) {
+		String key = error.path("error").asString("") + error.path("errorMessage").asString("");
+		if (key.startsWith("invalidPassword") || message(error).startsWith("Invalid password")) {
+			return new WeakPassword("directory-policy", "password", message(error));
+		}
+		List<JsonNode> errors = new ArrayList<>();
+		if (error.path("errors").isArray()) {
+			error.path("errors").forEach(errors::add);
+		}
+		else {
+			errors.add(error);
+		}
+		return new DirectoryRefused(name(), errors.stream()
+			.map(each -> new DirectoryRefused.Refusal(each.path("field").asString("username"), describe(each)))
+			.toList());
+	}
+
+	/** A readable reason from Keycloak's message key and its parameters. */
+	private static String describe(JsonNode error) {
+		String key = error.path("errorMessage").asString(message(error));
+		JsonNode params = error.path("params");
+		return switch (key) {
+			case "error-invalid-length" -> "must be between " + params.path(1).asString("?") + " and "
+					+ params.path(2).asString("?") + " characters";
+			case "error-invalid-email" -> "must be a well-formed email address";
+			case "error-username-invalid-character", "error-person-name-invalid-character" ->
+				"contains characters Keycloak does not allow";
+			default -> key;
+		};
 	}
 
 	private static String orEmpty(@Nullable String value) {

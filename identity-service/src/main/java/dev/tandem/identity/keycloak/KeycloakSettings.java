@@ -26,6 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param newUserGrace users created in Keycloak this recently are left to the next sync, so a registration still
  *        writing its own mirror row and event is not raced
  * @param pageSize how many users one admin API call lists
+ * @param allowMassDeletion whether a sync may delete most of the mirror at once (off: an empty or replaced realm
+ *        must not delete everyone's profile)
  */
 @ConfigurationProperties("tandem.keycloak")
 public record KeycloakSettings(@DefaultValue("http://127.0.0.1:8180") URI serverUrl,
@@ -33,7 +35,8 @@ public record KeycloakSettings(@DefaultValue("http://127.0.0.1:8180") URI server
 		@DefaultValue("") String clientSecret, @Nullable URI issuer, @DefaultValue("tandem") String audience,
 		@DefaultValue("5s") Duration timeout, @DefaultValue("true") boolean syncEnabled,
 		@DefaultValue("1m") Duration syncInterval, @DefaultValue("20s") Duration syncInitialDelay,
-		@DefaultValue("10s") Duration newUserGrace, @DefaultValue("100") int pageSize) {
+		@DefaultValue("60s") Duration newUserGrace, @DefaultValue("100") int pageSize,
+		@DefaultValue("false") boolean allowMassDeletion) {
 
 	/** The realm's base URL as identity-service reaches it. */
 	public String realmUrl() {

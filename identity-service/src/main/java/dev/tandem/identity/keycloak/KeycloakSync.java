@@ -3,25 +3,29 @@ package dev.tandem.identity.keycloak;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.tandem.identity.WithKeycloakUsers;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.UserMirror;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -29,11 +33,16 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * Mirrors the users born in Keycloak without identity-service (admin console, identity brokering and social first
  * logins, LDAP, imports), which fire nothing in Tandem: it pages through the realm's users with the admin API and
  * writes {@code UserCreated} for users never seen, {@code UserUpdated} for changed ones and {@code UserDeleted} for
- * users gone from Keycloak, each page in a transaction of its own. Running it again changes nothing.
+ * users gone from Keycloak. Running it again changes nothing.
  *
- * <p>With several replicas one syncs at a time: the one holding a PostgreSQL advisory lock on a connection kept for
- * the sync. A user is only deleted here after Keycloak confirmed by id that it is gone, and only if it was mirrored
- * before the sync began, so neither a shifting listing nor a registration during the sync loses a user.
+ * <p>It first lists which users Keycloak has, then deletes the mirrored users it no longer has (each only after
+ * Keycloak answered 404 for its id, only if mirrored before the sync began, and not at all when that would remove
+ * most of the mirror: an empty or replaced realm is not a reason to delete everyone), then mirrors the realm a page at
+ * a time, each page in a transaction of its own and, should a page fail, each user of it alone, so one user the mirror
+ * cannot take (a name another mirrored user still holds) never stops the others.
+ *
+ * <p>With several replicas one syncs at a time: the one holding a PostgreSQL advisory lock on a connection of its own,
+ * outside the pool, which is closed when the sync ends however it ends, and the lock with it.
  */
 @Service
 @WithKeycloakUsers
@@ -46,11 +55,12 @@ class KeycloakSync {
 
 	private static final int MIRROR_PAGE = 500;
 
+	/** Deleting more mirrored users than this at once needs a human; fewer is routine. */
+	private static final int ROUTINE_DELETIONS = 10;
+
 	private final KeycloakDirectory directory;
 
 	private final UserMirror mirror;
-
-	private final DatabaseClient database;
 
 	private final TransactionalOperator transactions;
 
@@ -58,93 +68,131 @@ class KeycloakSync {
 
 	private final Clock clock;
 
-	KeycloakSync(KeycloakDirectory directory, UserMirror mirror, DatabaseClient database,
-			TransactionalOperator transactions, KeycloakSettings settings, Clock clock) {
+	private final ConnectionFactory lockConnections;
+
+	KeycloakSync(KeycloakDirectory directory, UserMirror mirror, TransactionalOperator transactions,
+			KeycloakSettings settings, Clock clock, R2dbcConnectionDetails connectionDetails) {
 		this.directory = directory;
 		this.mirror = mirror;
-		this.database = database;
 		this.transactions = transactions;
 		this.settings = settings;
 		this.clock = clock;
+		ConnectionFactoryOptions options = connectionDetails.getConnectionFactoryOptions();
+		ConnectionFactoryOptions.Builder direct = options.mutate()
+			.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
+		if ("pool".equals(options.getValue(ConnectionFactoryOptions.DRIVER))) {
+			direct.option(ConnectionFactoryOptions.DRIVER, String.valueOf(options.getValue(ConnectionFactoryOptions.PROTOCOL)));
+		}
+		this.lockConnections = ConnectionFactories.get(direct.build());
 	}
 
 	/** Syncs now, unless another replica is syncing; the report says which. */
 	Mono<SyncReport> sync() {
 		long start = System.nanoTime();
-		return database.inConnection(connection -> tryLock(connection).flatMap(locked -> {
-			if (!locked) {
-				return Mono.just(SyncReport.notRun(millisSince(start)));
-			}
-			return Mono.usingWhen(Mono.just(connection), held -> run(start), this::unlock,
-					(held, failure) -> unlock(held), this::unlock);
-		})).doOnNext(report -> {
-			if (!report.ran()) {
-				log.info("Keycloak sync skipped: another replica is syncing");
-			}
-			else if (report.created() + report.updated() + report.deleted() > 0) {
-				log.info("Keycloak sync: {} users, {} created, {} updated, {} deleted, {} left for the next sync, "
-						+ "{} not mirrorable, in {} ms", report.users(), report.created(), report.updated(),
-						report.deleted(), report.deferred(), report.unsupported(), report.millis());
-			}
-			else {
-				log.debug("Keycloak sync: {} users, no change, in {} ms", report.users(), report.millis());
-			}
-		});
+		return Mono.usingWhen(Mono.from(lockConnections.create()), connection -> tryLock(connection)
+			.flatMap(locked -> locked ? run(start) : Mono.just(SyncReport.notRun(millisSince(start)))),
+				Connection::close)
+			.doOnNext(this::log);
 	}
 
 	private Mono<SyncReport> run(long start) {
 		Instant started = clock.instant();
-		Instant newest = started.minus(settings.newUserGrace());
-		int size = settings.pageSize();
-		AtomicInteger offset = new AtomicInteger();
 		Tally tally = new Tally();
-		Set<UUID> seen = new HashSet<>();
-		return directory.page(0, size)
-			.expand(page -> page.listed() < size ? Mono.empty() : directory.page(offset.addAndGet(size), size))
-			.concatMap(page -> {
-				tally.users.addAndGet(page.listed());
-				tally.unsupported.addAndGet(page.unsupported());
-				page.users().forEach(user -> seen.add(user.id()));
-				List<UserMirror.DirectoryUser> settled = page.users()
-					.stream()
-					.filter(user -> !user.createdAt().isAfter(newest))
-					.toList();
-				tally.deferred.addAndGet(page.users().size() - settled.size());
-				return mirror.mirror(settled).as(transactions::transactional).doOnNext(mirrored -> {
-					tally.created.addAndGet(mirrored.created());
-					tally.updated.addAndGet(mirrored.updated());
-				});
-			})
-			.then(Mono.defer(() -> removeGone(seen, started, tally)))
-			.then(Mono.fromSupplier(() -> new SyncReport(true, tally.users.get(), tally.created.get(),
-					tally.updated.get(), tally.deleted.get(), tally.deferred.get(), tally.unsupported.get(),
-					millisSince(start))));
+		return seenInKeycloak(tally)
+			.flatMap(seen -> removeGone(seen, started, tally))
+			.then(Mono.defer(() -> mirrorAll(started, tally)))
+			.then(Mono.fromSupplier(() -> tally.report(millisSince(start))));
 	}
 
-	/** Deletes the mirrored users Keycloak no longer has, after asking it about each by id. */
+	/** The ids of every user the realm has. */
+	private Mono<Set<UUID>> seenInKeycloak(Tally tally) {
+		Set<UUID> seen = new HashSet<>();
+		return pages().doOnNext(page -> {
+			tally.users.addAndGet(page.listed());
+			tally.unsupported.addAndGet(page.unsupported());
+			page.users().forEach(user -> seen.add(user.id()));
+		}).then(Mono.just(seen));
+	}
+
+	/** Creates and updates the mirror, a page at a time; a page that fails is done again one user at a time. */
+	private Mono<Void> mirrorAll(Instant started, Tally tally) {
+		Instant newest = started.minus(settings.newUserGrace());
+		return pages().concatMap(page -> {
+			List<UserMirror.DirectoryUser> settled = page.users()
+				.stream()
+				.filter(user -> !user.createdAt().isAfter(newest))
+				.toList();
+			tally.deferred.addAndGet(page.users().size() - settled.size());
+			return mirrored(settled, tally).onErrorResume(failure -> {
+				log.warn("Mirroring a page of {} Keycloak users failed ({}); mirroring them one at a time",
+						settled.size(), failure.toString());
+				return Flux.fromIterable(settled).concatMap(user -> mirrored(List.of(user), tally)
+					.onErrorResume(refused -> {
+						tally.failed.incrementAndGet();
+						log.warn("Keycloak user {} ({}) cannot be mirrored: {}", user.id(), user.username(),
+								refused.toString());
+						return Mono.empty();
+					})).then();
+			});
+		}).then();
+	}
+
+	private Mono<Void> mirrored(List<UserMirror.DirectoryUser> users, Tally tally) {
+		return mirror.mirror(users, directory::current).as(transactions::transactional).doOnNext(mirrored -> {
+			tally.created.addAndGet(mirrored.created());
+			tally.updated.addAndGet(mirrored.updated());
+		}).then();
+	}
+
+	/** Every page of the realm's users, one listing call after the other. */
+	private Flux<KeycloakDirectory.Page> pages() {
+		int size = settings.pageSize();
+		AtomicInteger offset = new AtomicInteger();
+		return directory.page(0, size)
+			.expand(page -> page.listed() < size ? Mono.empty() : directory.page(offset.addAndGet(size), size));
+	}
+
+	/**
+	 * Deletes the mirrored users Keycloak no longer has, after asking it about each by id; refuses when that would
+	 * be more than a routine number and most of the mirror.
+	 */
 	private Mono<Void> removeGone(Set<UUID> seen, Instant started, Tally tally) {
-		AtomicReference<@Nullable UUID> after = new AtomicReference<>();
+		List<UUID> candidates = new ArrayList<>();
+		AtomicLong mirrored = new AtomicLong();
+		return mirroredUsers().doOnNext(user -> {
+			mirrored.incrementAndGet();
+			if (!seen.contains(user.id()) && user.dateJoined().isBefore(started)) {
+				candidates.add(user.id());
+			}
+		}).then(Mono.defer(() -> {
+			if (candidates.size() > ROUTINE_DELETIONS && candidates.size() * 2 > mirrored.get()
+					&& !settings.allowMassDeletion()) {
+				tally.deletionsRefused.set(candidates.size());
+				log.error("Keycloak no longer lists {} of the {} mirrored users: an empty or replaced realm? Not "
+						+ "deleting them. If it is meant, set tandem.keycloak.allow-mass-deletion=true for one sync.",
+						candidates.size(), mirrored.get());
+				return Mono.empty();
+			}
+			return Flux.fromIterable(candidates)
+				.concatMap(id -> directory.exists(id)
+					.filter(exists -> !exists)
+					.flatMap(gone -> mirror.forget(id).as(transactions::transactional))
+					.doOnNext(forgotten -> {
+						if (forgotten) {
+							tally.deleted.incrementAndGet();
+						}
+					}))
+				.then();
+		}));
+	}
+
+	/** Every mirrored user, in id order, a page at a time. */
+	private Flux<User> mirroredUsers() {
 		return mirror.pageAfter(null, MIRROR_PAGE)
 			.collectList()
-			.expand(page -> {
-				if (page.size() < MIRROR_PAGE) {
-					return Mono.empty();
-				}
-				after.set(page.get(page.size() - 1).id());
-				return mirror.pageAfter(after.get(), MIRROR_PAGE).collectList();
-			})
-			.concatMapIterable(page -> page)
-			.filter(user -> !seen.contains(user.id()) && user.dateJoined().isBefore(started))
-			.map(User::id)
-			.concatMap(id -> directory.exists(id)
-				.filter(exists -> !exists)
-				.flatMap(gone -> mirror.forget(id).as(transactions::transactional))
-				.doOnNext(forgotten -> {
-					if (forgotten) {
-						tally.deleted.incrementAndGet();
-					}
-				}))
-			.then();
+			.expand(page -> page.size() < MIRROR_PAGE ? Mono.empty()
+					: mirror.pageAfter(page.get(page.size() - 1).id(), MIRROR_PAGE).collectList())
+			.concatMapIterable(page -> page);
 	}
 
 	private static Mono<Boolean> tryLock(Connection connection) {
@@ -152,10 +200,25 @@ class KeycloakSync {
 			.flatMap(result -> Mono.from(result.map((row, meta) -> Boolean.TRUE.equals(row.get(0, Boolean.class)))));
 	}
 
-	private Mono<Void> unlock(Connection connection) {
-		return Mono.from(connection.createStatement("select pg_advisory_unlock($1)").bind("$1", SYNC_LOCK).execute())
-			.flatMap(result -> Mono.from(result.getRowsUpdated()))
-			.then();
+	private void log(SyncReport report) {
+		if (!report.ran()) {
+			log.info("Keycloak sync skipped: another replica is syncing");
+			return;
+		}
+		if (report.unsupported() > 0 || report.failed() > 0 || report.deletionsRefused() > 0) {
+			log.warn("Keycloak sync: {} users, {} created, {} updated, {} deleted; {} cannot be mirrored (ids that "
+					+ "are not UUIDs), {} failed, {} deletions refused, in {} ms", report.users(), report.created(),
+					report.updated(), report.deleted(), report.unsupported(), report.failed(),
+					report.deletionsRefused(), report.millis());
+		}
+		else if (report.created() + report.updated() + report.deleted() > 0) {
+			log.info("Keycloak sync: {} users, {} created, {} updated, {} deleted, {} left for the next sync, in {} ms",
+					report.users(), report.created(), report.updated(), report.deleted(), report.deferred(),
+					report.millis());
+		}
+		else {
+			log.debug("Keycloak sync: {} users, no change, in {} ms", report.users(), report.millis());
+		}
 	}
 
 	private static long millisSince(long start) {
@@ -175,5 +238,14 @@ class KeycloakSync {
 		final AtomicLong deferred = new AtomicLong();
 
 		final AtomicLong unsupported = new AtomicLong();
+
+		final AtomicLong failed = new AtomicLong();
+
+		final AtomicLong deletionsRefused = new AtomicLong();
+
+		SyncReport report(long millis) {
+			return new SyncReport(true, users.get(), created.get(), updated.get(), deleted.get(), deferred.get(),
+					unsupported.get(), failed.get(), deletionsRefused.get(), millis);
+		}
 	}
 }

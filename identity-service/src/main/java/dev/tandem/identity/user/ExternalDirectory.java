@@ -17,11 +17,12 @@ public interface ExternalDirectory {
 	/**
 	 * Creates a user with a password credential.
 	 *
-	 * @return the user's id in the directory, which becomes Tandem's user id; fails with {@link UsernameTaken},
-	 *         {@link EmailTaken}, {@link WeakPassword} (the directory's password policy) or
+	 * @return the user as the directory stored it (its id becomes Tandem's user id; it may have normalised the
+	 *         username and email, lowercasing them, say); fails with {@link UsernameTaken}, {@link EmailTaken},
+	 *         {@link WeakPassword} (the directory's password policy), {@link DirectoryRefused} (its other rules) or
 	 *         {@link DirectoryUnavailable}
 	 */
-	Mono<UUID> create(NewAccount account);
+	Mono<Created> create(NewAccount account);
 
 	/**
 	 * Writes the user's email, names and whether it may sign in.
@@ -32,6 +33,10 @@ public interface ExternalDirectory {
 
 	/** Removes the user; a user that is not there is fine. */
 	Mono<Void> remove(UUID id);
+
+	/** A user the directory created, as it stored it. */
+	record Created(UUID id, String username, String email) {
+	}
 
 	/** A new user as registration gives it. */
 	record NewAccount(String username, String email, String password, String firstName, String lastName) {

@@ -97,13 +97,20 @@ class Registration {
 		String firstName = blankIfNull(request.firstName());
 		String lastName = blankIfNull(request.lastName());
 		return directory.create(new ExternalDirectory.NewAccount(username, email, password, firstName, lastName))
-			.flatMap(id -> {
-				User user = new User(id, username, email, null, firstName, lastName, true, false, List.of(),
-						clock.instant().truncatedTo(ChronoUnit.MICROS), null, 1);
+			.flatMap(created -> {
+				UUID id = created.id();
+				User user = new User(id, created.username(), created.email(), null, firstName, lastName, true, false,
+						List.of(), clock.instant().truncatedTo(ChronoUnit.MICROS), null, 1);
 				return users.insert(user)
 					.then(events.created(user, request.profile()))
 					.thenReturn(user)
 					.as(transactions::transactional)
+					// A sync that ran in between mirrored the user already, with its UserCreated: that is the user.
+					.onErrorResume(ex -> isViolationOf(ex, "users_pkey"), ex -> {
+						log.warn("User {} was mirrored by a sync while registering; its registration values are not "
+								+ "in its UserCreated", id);
+						return users.findById(id);
+					})
 					.onErrorResume(failure -> directory.remove(id)
 						.doOnSuccess(removed -> log.warn("Removed user {} from {} again: storing it here failed: {}",
 								id, directory.name(), failure.toString()))

@@ -37,8 +37,10 @@ public class UserMirror {
 	/**
 	 * Brings the mirror in line with a page of the provider's users: {@code UserCreated} for those it has never seen,
 	 * {@code UserUpdated} for those whose username, email, names or enabled flag differ.
+	 *
+	 * @param current the provider's user as it is now, asked for each user about to be changed
 	 */
-	public Mono<Mirrored> mirror(List<DirectoryUser> page) {
+	public Mono<Mirrored> mirror(List<DirectoryUser> page, Function<UUID, Mono<DirectoryUser>> current) {
 		if (page.isEmpty()) {
 			return Mono.just(new Mirrored(0, 0, 0));
 		}
@@ -58,7 +60,7 @@ public class UserMirror {
 				}
 			}
 			return insert(created)
-				.thenMany(Flux.fromIterable(changed).concatMap(this::update))
+				.thenMany(Flux.fromIterable(changed).concatMap(user -> update(user.id(), current)))
 				.then(Mono.just(new Mirrored(created.size(), changed.size(), given.size() - created.size()
 						- changed.size())));
 		});
@@ -68,9 +70,13 @@ public class UserMirror {
 		return Flux.fromIterable(created).concatMap(users::insert).then(events.createdAll(created, Map.of()));
 	}
 
-	/** Locks the row, so a concurrent change through the API applies before or after, never half. */
-	private Mono<Void> update(DirectoryUser user) {
-		return users.lock(user.id()).flatMap(mirrored -> {
+	/**
+	 * Locks the row, so a concurrent change through the API applies before or after, never half, then compares it
+	 * with the provider's user as it is now (not as a listing found it earlier, which a change through the API may
+	 * have overtaken).
+	 */
+	private Mono<Void> update(UUID id, Function<UUID, Mono<DirectoryUser>> current) {
+		return users.lock(id).flatMap(mirrored -> current.apply(id).flatMap(user -> {
 			Set<String> changed = differences(mirrored, user);
 			if (changed.isEmpty()) {
 				return Mono.empty();
@@ -79,7 +85,7 @@ public class UserMirror {
 					user.firstName(), user.lastName(), user.enabled(), mirrored.staff(), mirrored.roles(),
 					mirrored.dateJoined(), mirrored.lastLogin(), mirrored.version() + 1);
 			return users.update(after).then(events.updated(after, changed));
-		});
+		}));
 	}
 
 	/**

@@ -8,6 +8,7 @@ import dev.tandem.identity.token.TokenRefused;
 import dev.tandem.identity.token.TooManyLoginAttempts;
 import dev.tandem.identity.user.EmailTaken;
 import dev.tandem.identity.user.UserNotFound;
+import dev.tandem.identity.user.DirectoryRefused;
 import dev.tandem.identity.user.DirectoryUnavailable;
 import dev.tandem.identity.user.ManagedByDirectory;
 import dev.tandem.identity.user.UsernameTaken;
@@ -89,6 +90,18 @@ class Problems extends ResponseEntityExceptionHandler {
 			.title("Weak password")
 			.property("rule", ex.rule())
 			.property("errors", List.of(new FieldProblem(ex.field(), "/" + ex.field(), ex.getMessage())))
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse directoryRefused(DirectoryRefused ex) {
+		return ErrorResponse.builder(ex, HttpStatus.BAD_REQUEST, ex.getMessage())
+			.type(INVALID_REQUEST)
+			.title("Invalid request")
+			.property("errors", ex.refusals()
+				.stream()
+				.map(refusal -> new FieldProblem(refusal.field(), "/" + refusal.field(), refusal.message()))
+				.toList())
 			.build();
 	}
 
