@@ -30,7 +30,8 @@ import org.springframework.test.context.ContextConfiguration;
 				"tandem.tokens.clients.profile-service.scopes=users:read",
 				"tandem.tokens.clients.mobile-app.secret={bcrypt}$2a$10$hHV4ED3yGYDl10Zi0Ruv3uM/MynT24kGIZkHYBq3oX9PpfTxyHMn.",
 				"tandem.tokens.clients.mobile-app.scopes=profile",
-				"tandem.tokens.clients.mobile-app.grant-types=password,refresh_token" })
+				"tandem.tokens.clients.mobile-app.grant-types=password,refresh_token",
+				"management.tracing.sampling.probability=1.0" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(partitions = 2, topics = UserEvents.TOPIC)
 @ContextConfiguration(initializers = TestDatabase.class)

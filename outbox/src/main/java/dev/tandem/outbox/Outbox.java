@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.tandem.events.EventEnvelope;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 
 /**
  * Appends events to the outbox table. Call it inside the transaction of the change the event describes: the event
@@ -16,8 +18,14 @@ public class Outbox {
 
 	private final DatabaseClient database;
 
-	public Outbox(DatabaseClient database) {
+	private final @Nullable TraceContext traces;
+
+	/**
+	 * @param traces where the current trace comes from, so the relay can continue it; null without tracing
+	 */
+	public Outbox(DatabaseClient database, @Nullable TraceContext traces) {
 		this.database = database;
+		this.traces = traces;
 	}
 
 	/**
@@ -34,6 +42,11 @@ public class Outbox {
 		if (messages.isEmpty()) {
 			return Mono.empty();
 		}
+		// Read when the statement is subscribed to, where the request's trace is current.
+		return Mono.defer(() -> insert(messages, traces == null ? null : traces.current()));
+	}
+
+	private Mono<Void> insert(List<OutboxMessage> messages, @Nullable String traceParent) {
 		int size = messages.size();
 		String[] eventIds = new String[size];
 		String[] topics = new String[size];
@@ -56,9 +69,10 @@ public class Outbox {
 			payloads[i] = new String(message.data(), StandardCharsets.UTF_8);
 		}
 		return database.sql("""
-				insert into outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, payload)
+				insert into outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
+				                    trace_parent)
 				select e.event_id::uuid, e.topic, e.message_key, e.event_type, e.source, e.subject,
-				       e.occurred_at::timestamptz, e.payload::json
+				       e.occurred_at::timestamptz, e.payload::json, :traceParent
 				from unnest(:eventIds::text[], :topics::text[], :keys::text[], :types::text[], :sources::text[],
 				            :subjects::text[], :times::text[], :payloads::text[]) with ordinality
 				     as e(event_id, topic, message_key, event_type, source, subject, occurred_at, payload, n)
@@ -71,6 +85,7 @@ public class Outbox {
 			.bind("subjects", subjects)
 			.bind("times", times)
 			.bind("payloads", payloads)
+			.bind("traceParent", Parameter.fromOrEmpty(traceParent, String.class))
 			.then();
 	}
 }

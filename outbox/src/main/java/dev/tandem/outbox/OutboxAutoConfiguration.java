@@ -6,6 +6,8 @@ import java.util.Map;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -30,14 +33,23 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * {@code spring.kafka.producer} settings but always sending CloudEvents idempotently, so the service's own
  * {@code KafkaTemplate} may serialize whatever it likes.
  */
-@AutoConfiguration(after = { KafkaAutoConfiguration.class, R2dbcAutoConfiguration.class })
+@AutoConfiguration(after = { KafkaAutoConfiguration.class, R2dbcAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+				"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration" })
 @EnableConfigurationProperties(OutboxSettings.class)
 public class OutboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Outbox outbox(DatabaseClient database) {
-		return new Outbox(database);
+	Outbox outbox(DatabaseClient database, ObjectProvider<TraceContext> traces) {
+		return new Outbox(database, traces.getIfAvailable());
+	}
+
+	/** The trace carried through the outbox, when the service traces (Micrometer Tracing is present). */
+	@Bean
+	@ConditionalOnBean({ Tracer.class, Propagator.class })
+	TraceContext outboxTraceContext(Tracer tracer, Propagator propagator) {
+		return new TraceContext(tracer, propagator);
 	}
 
 	/**
@@ -64,9 +76,16 @@ public class OutboxAutoConfiguration {
 	@ConditionalOnMissingBean
 	OutboxRelay outboxRelay(DatabaseClient database, OutboxProducer producer, KafkaAdmin admin,
 			R2dbcConnectionDetails connectionDetails, OutboxSettings settings, ObjectProvider<NewTopic> topics,
-			MeterRegistry meters, ObjectProvider<Clock> clock) {
+			MeterRegistry meters, ObjectProvider<Clock> clock, ObjectProvider<TraceContext> traces) {
 		return new OutboxRelay(database, producer.template(), admin, connectionDetails, settings, topics, meters,
-				clock.getIfAvailable(Clock::systemUTC));
+				clock.getIfAvailable(Clock::systemUTC), traces.getIfAvailable());
+	}
+
+	/** The {@code kafka} health contributor, for the health endpoint and any group that includes it. */
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaHealthIndicator")
+	KafkaHealth kafkaHealthIndicator(KafkaAdmin admin) {
+		return new KafkaHealth(admin.getConfigurationProperties());
 	}
 
 	/** The relay's producer, closed with the application context. */

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactories;
@@ -81,6 +82,8 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final @Nullable TraceContext traces;
+
 	private final Semaphore wakeups = new Semaphore(0);
 
 	private final AtomicLong backlog = new AtomicLong();
@@ -107,7 +110,8 @@ public class OutboxRelay implements SmartLifecycle {
 	 */
 	public OutboxRelay(DatabaseClient database, KafkaTemplate<String, CloudEvent> kafka, KafkaAdmin admin,
 			R2dbcConnectionDetails connectionDetails, OutboxSettings settings, ObjectProvider<NewTopic> topics,
-			MeterRegistry meters, Clock clock) {
+			MeterRegistry meters, Clock clock, @Nullable TraceContext traces) {
+		this.traces = traces;
 		this.database = database;
 		this.kafka = kafka;
 		this.admin = admin;
@@ -272,7 +276,8 @@ public class OutboxRelay implements SmartLifecycle {
 	/** Publishes the oldest unpublished events, and answers how many. */
 	int publishBatch() throws InterruptedException {
 		List<Pending> batch = database.sql("""
-				select position, event_id, topic, message_key, event_type, source, subject, occurred_at, payload
+				select position, event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
+				       trace_parent
 				from outbox where published_at is null order by position limit :limit""")
 			.bind("limit", settings.batchSize())
 			.map((row, metadata) -> new Pending(row.get("position", Long.class), row.get("topic", String.class),
@@ -280,7 +285,7 @@ public class OutboxRelay implements SmartLifecycle {
 					new EventEnvelope(row.get("event_id", UUID.class), row.get("event_type", String.class),
 							URI.create(row.get("source", String.class)), row.get("subject", String.class),
 							row.get("occurred_at", Instant.class)),
-					row.get("payload", String.class).getBytes(StandardCharsets.UTF_8)))
+					row.get("payload", String.class).getBytes(StandardCharsets.UTF_8), row.get("trace_parent", String.class)))
 			.all()
 			.collectList()
 			.block(settings.sendTimeout());
@@ -290,8 +295,27 @@ public class OutboxRelay implements SmartLifecycle {
 		ensureTopics();
 		List<CompletableFuture<?>> acknowledgements = new ArrayList<>(batch.size());
 		for (Pending event : batch) {
-			acknowledgements.add(kafka.send(new ProducerRecord<>(event.topic(), event.key(),
-					event.envelope().toCloudEvent(event.payload()))));
+			ProducerRecord<String, CloudEvent> record = new ProducerRecord<>(event.topic(), event.key(),
+					event.envelope().toCloudEvent(event.payload()));
+			String traceParent = event.traceParent();
+			if (traces == null || traceParent == null) {
+				acknowledgements.add(kafka.send(record));
+				continue;
+			}
+			// The publish continues the trace of the change that wrote the event, and hands it on in the headers.
+			Span span = traces.publishing(traceParent, "outbox publish " + event.envelope().type(), record.headers());
+			try {
+				acknowledgements.add(kafka.send(record).whenComplete((result, failure) -> {
+					if (failure != null) {
+						span.error(failure);
+					}
+					span.end();
+				}));
+			}
+			catch (RuntimeException ex) {
+				span.error(ex).end();
+				throw ex;
+			}
 		}
 		try {
 			CompletableFuture.allOf(acknowledgements.toArray(CompletableFuture[]::new))
@@ -371,6 +395,7 @@ public class OutboxRelay implements SmartLifecycle {
 		return a.compareTo(b) <= 0 ? a : b;
 	}
 
-	private record Pending(long position, String topic, String key, EventEnvelope envelope, byte[] payload) {
+	private record Pending(long position, String topic, String key, EventEnvelope envelope, byte[] payload,
+			@Nullable String traceParent) {
 	}
 }

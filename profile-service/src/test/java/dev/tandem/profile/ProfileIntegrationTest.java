@@ -21,7 +21,8 @@ import org.springframework.test.context.ContextConfiguration;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "tandem.events.partitions=1" })
+		properties = { "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "tandem.events.partitions=1",
+				"management.tracing.sampling.probability=1.0" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(partitions = 1, topics = UserEvents.TOPIC)
 @ContextConfiguration(initializers = { TestDatabase.class, TestIssuer.class })

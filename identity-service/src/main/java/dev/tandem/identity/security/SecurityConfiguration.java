@@ -38,6 +38,10 @@ class SecurityConfiguration {
 				.pathMatchers(HttpMethod.POST, "/api/users", "/oauth2/token").permitAll()
 				.pathMatchers(HttpMethod.GET, "/.well-known/openid-configuration", "/oauth2/jwks").permitAll()
 				.pathMatchers("/actuator/health/**", "/actuator/info", "/livez", "/readyz").permitAll()
+				// Metrics for the scraper (the network policy keeps them inside the cluster), and the API description.
+				.pathMatchers(HttpMethod.GET, "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+						"/swagger-ui/**", "/webjars/swagger-ui/**")
+				.permitAll()
 				.pathMatchers("/internal/**").hasAuthority("SCOPE_users:read")
 				.pathMatchers("/api/users/me", "/api/users/me/**").hasAuthority("SCOPE_profile")
 				.pathMatchers("/api/users", "/api/users/**", "/api/admin/**").hasRole("admin")

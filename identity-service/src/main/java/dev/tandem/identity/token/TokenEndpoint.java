@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.Users;
 import org.jspecify.annotations.Nullable;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -70,9 +71,12 @@ class TokenEndpoint {
 
 	private final String absentPasswordHash;
 
+	private final MeterRegistry meters;
+
 	TokenEndpoint(Users users, PasswordEncoder passwords, AccessTokens accessTokens, RefreshTokens refreshTokens,
 			OAuthClients clients, LoginThrottle throttle, TokenSettings settings, Clock clock,
-			TransactionalOperator transactions) {
+			TransactionalOperator transactions, MeterRegistry meters) {
+		this.meters = meters;
 		this.users = users;
 		this.passwords = passwords;
 		this.accessTokens = accessTokens;
@@ -95,7 +99,9 @@ class TokenEndpoint {
 			}
 			Optional<ClientCredentials> credentials = ClientCredentials.of(exchange, form);
 			return switch (grantType) {
-				case PASSWORD -> password(form, credentials, clientAddress(exchange));
+				case PASSWORD -> password(form, credentials, clientAddress(exchange))
+					.doOnSuccess(signedIn -> login("success"))
+					.doOnError(refused -> login("failure"));
 				case REFRESH_TOKEN -> refresh(form, credentials);
 				case CLIENT_CREDENTIALS -> clientCredentials(form, credentials);
 				default -> Mono.error(new TokenRefused("unsupported_grant_type",
@@ -208,6 +214,11 @@ class TokenEndpoint {
 				return Mono.just(new TokenResponse(accessTokens.forClient(presented.id(), scope),
 						accessTokens.lifetimeSeconds(), null, scope));
 			});
+	}
+
+	/** Counts a sign-in with a password, {@code tandem.logins{outcome=success|failure}}. */
+	private void login(String outcome) {
+		meters.counter("tandem.logins", "outcome", outcome).increment();
 	}
 
 	/** The client id for a password grant: the authenticated client if one presented credentials. */

@@ -8,10 +8,12 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,7 +40,10 @@ class UserController {
 
 	private final Users users;
 
-	UserController(Registration registration, Accounts accounts, Users users) {
+	private final MeterRegistry meters;
+
+	UserController(Registration registration, Accounts accounts, Users users, MeterRegistry meters) {
+		this.meters = meters;
 		this.registration = registration;
 		this.accounts = accounts;
 		this.users = users;
@@ -47,7 +52,10 @@ class UserController {
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<UserView> register(@Valid @RequestBody RegistrationRequest request) {
-		return registration.register(request).map(UserView::of);
+		return registration.register(request)
+			.doOnSuccess(user -> meters.counter("tandem.registrations", "outcome", "created").increment())
+			.doOnError(refused -> meters.counter("tandem.registrations", "outcome", "refused").increment())
+			.map(UserView::of);
 	}
 
 	@GetMapping("/me")
@@ -94,9 +102,17 @@ class UserController {
 		return accounts.delete(id);
 	}
 
-	/** The user a token was issued to; a service's token has no user and is refused here by the security rules. */
+	/**
+	 * The user a token was issued to. A service's token has no user and is refused here by the security rules; a
+	 * Keycloak user whose id is not a UUID (federated without import) has no account here.
+	 */
 	static UUID userIdOf(Jwt token) {
-		return UUID.fromString(token.getSubject());
+		try {
+			return UUID.fromString(token.getSubject());
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			throw new AccessDeniedException("The token's subject '" + token.getSubject() + "' is not a Tandem user.");
+		}
 	}
 
 	/** One page of users, in a stable order (username, then id). */

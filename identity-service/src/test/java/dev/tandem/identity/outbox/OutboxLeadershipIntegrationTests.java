@@ -52,7 +52,7 @@ class OutboxLeadershipIntegrationTests {
 	void onlyOneReplicaRelaysAndAnotherTakesOverWhenItStops() {
 		await().atMost(Duration.ofSeconds(10)).until(relay::isLeader);
 		OutboxRelay second = new OutboxRelay(database, kafka, admin, connectionDetails, settings, topics,
-				new SimpleMeterRegistry(), Clock.systemUTC());
+				new SimpleMeterRegistry(), Clock.systemUTC(), null);
 		second.start();
 		try {
 			await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))

@@ -56,6 +56,31 @@ class OutboxRelayIntegrationTests {
 	}
 
 	@Test
+	void carriesTheTraceOfTheRegistrationIntoTheEventsHeaders() {
+		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+		String name = "trace" + UUID.randomUUID().toString().substring(0, 8);
+		Map<?, ?> user = http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+			.bodyValue(Map.of("username", name, "email", name + "@example.com", "password", "long enough password"))
+			.exchange()
+			.expectStatus().isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		UUID userId = UUID.fromString((String) user.get("id"));
+
+		String stored = database.sql("select trace_parent from outbox where message_key = :key")
+			.bind("key", userId.toString()).map(row -> row.get(0, String.class)).one().block();
+		List<ConsumerRecord<String, byte[]>> messages = UserEventsTopicReader.messagesFor(kafka.getBrokersAsString(),
+				userId, 1, Duration.ofSeconds(30));
+
+		assertThat(stored).contains(traceId);
+		assertThat(messages).hasSize(1);
+		assertThat(UserEventsTopicReader.header(messages.get(0), "traceparent")).hasValueSatisfying(
+				header -> assertThat(header).contains(traceId).isNotEqualTo(stored));
+	}
+
+	@Test
 	void marksTheEventPublishedOnlyOnceTheBrokerHasIt() {
 		UUID userId = register("grace" + UUID.randomUUID().toString().substring(0, 8));
 

@@ -1,21 +1,30 @@
 package dev.tandem.profile.events;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserEvent;
 import dev.tandem.events.user.UserEvents;
 import dev.tandem.profile.profiles.Profiles;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 import io.r2dbc.spi.R2dbcException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -43,11 +52,21 @@ class UserEventsListener {
 
 	private final MeterRegistry meters;
 
-	UserEventsListener(Profiles profiles, DeadLetters deadLetters, Clock clock, MeterRegistry meters) {
+	private final Timer signUpLatency;
+
+	private final ObservationRegistry observations;
+
+	UserEventsListener(Profiles profiles, DeadLetters deadLetters, Clock clock, MeterRegistry meters,
+			ObjectProvider<ObservationRegistry> observations) {
+		this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
 		this.profiles = profiles;
 		this.deadLetters = deadLetters;
 		this.clock = clock;
 		this.meters = meters;
+		this.signUpLatency = Timer.builder("tandem.signup.profile.latency")
+			.description("From the commit of a new user in identity-service to the commit of its profile")
+			.publishPercentileHistogram()
+			.register(meters);
 	}
 
 	@KafkaListener(id = "user-events", topics = UserEvents.TOPIC, batch = "true")
@@ -73,9 +92,10 @@ class UserEventsListener {
 		// with every attempt.
 		long changed;
 		try {
-			changed = apply(events);
+			changed = batchObservation(sources).observe(() -> apply(events));
 		}
 		catch (RuntimeException failure) {
+			meters.counter("tandem.events.failed").increment();
 			if (!refusedByTheDatabase(failure)) {
 				throw failure;
 			}
@@ -97,8 +117,46 @@ class UserEventsListener {
 			}
 		}
 		deadLetters.send(dead);
+		recordSignUpLatency(events);
 		log.debug("Applied {} user events ({} profiles changed, {} dead-lettered)", events.size(), changed,
 				dead.size());
+	}
+
+	/**
+	 * The observation (and so the span) the batch is applied in: it continues the trace of the first event that
+	 * carries one (the relay puts the registration's trace in the headers), so one trace runs from the request to this
+	 * insert, and on into the profile events written here.
+	 */
+	private Observation batchObservation(List<ConsumerRecord<String, byte[]>> records) {
+		ConsumerRecord<String, byte[]> traced = records.stream()
+			.filter(record -> record.headers().lastHeader("traceparent") != null)
+			.findFirst()
+			.orElse(records.isEmpty() ? null : records.get(0));
+		ReceiverContext<ConsumerRecord<String, byte[]>> context = new ReceiverContext<>((record, key) -> {
+			Header header = record.headers().lastHeader(key);
+			return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+		});
+		if (traced != null) {
+			context.setCarrier(traced);
+		}
+		context.setRemoteServiceName("kafka");
+		return Observation.createNotStarted("tandem.user-events.apply", () -> context, observations)
+			.contextualName("apply user events")
+			.lowCardinalityKeyValue("topic", UserEvents.TOPIC)
+			.highCardinalityKeyValue("events", String.valueOf(records.size()));
+	}
+
+	/**
+	 * From identity-service's commit of a new user to the commit of its profile here: the figure users pick an
+	 * event-driven design by ({@code tandem.signup.profile.latency}).
+	 */
+	private void recordSignUpLatency(List<UserEvent> events) {
+		Instant now = clock.instant();
+		for (UserEvent event : events) {
+			if (event instanceof UserCreated) {
+				signUpLatency.record(Duration.between(event.occurredAt(), now));
+			}
+		}
 	}
 
 	private long apply(List<UserEvent> events) {

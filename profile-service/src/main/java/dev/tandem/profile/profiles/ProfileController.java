@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
 import org.jspecify.annotations.Nullable;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -46,8 +48,14 @@ class ProfileController {
 
 	private final ProfileSchema schema;
 
+	private final Counter reads;
+
+	private final Counter updates;
+
 	ProfileController(ProfileLookup lookup, Profiles profiles, ProfileEditing editing, ProfileSettings settings,
-			ProfileSchema schema) {
+			ProfileSchema schema, MeterRegistry meters) {
+		this.reads = Counter.builder("tandem.profiles.reads").description("Profiles served").register(meters);
+		this.updates = Counter.builder("tandem.profiles.updates").description("Profile changes applied").register(meters);
 		this.lookup = lookup;
 		this.profiles = profiles;
 		this.editing = editing;
@@ -70,6 +78,7 @@ class ProfileController {
 		boolean admin = isAdmin(caller);
 		if (ids != null) {
 			return profiles.findAll(ids)
+				.doOnNext(profile -> reads.increment())
 				.map(profile -> admin ? ProfileView.of(profile, schema) : ProfileView.publicPart(profile, settings))
 				.collectList()
 				.map(items -> new ProfilePage(items, 0, items.size(), items.size()));
@@ -95,7 +104,9 @@ class ProfileController {
 
 	@GetMapping("/me")
 	Mono<ResponseEntity<ProfileView>> me(@AuthenticationPrincipal JwtAuthenticationToken caller) {
-		return lookup.find(userIdOf(caller)).map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
+		return lookup.find(userIdOf(caller))
+			.doOnNext(profile -> reads.increment())
+			.map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}
 
 	@PatchMapping(path = "/me", consumes = { MERGE_PATCH_JSON, "application/json" })
@@ -105,6 +116,7 @@ class ProfileController {
 		// The profile may not be there yet right after sign-up: find (or create) it first.
 		return lookup.find(userId)
 			.then(editing.patch(userId, patch, ifMatch))
+			.doOnNext(profile -> updates.increment())
 			.map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}
 
@@ -113,6 +125,7 @@ class ProfileController {
 			@AuthenticationPrincipal JwtAuthenticationToken caller) {
 		boolean everything = isAdmin(caller) || userId.toString().equals(caller.getName());
 		return lookup.find(userId)
+			.doOnNext(profile -> reads.increment())
 			.map(profile -> withEtag(profile, everything ? ProfileView.of(profile, schema)
 					: ProfileView.publicPart(profile, settings)));
 	}
@@ -121,7 +134,9 @@ class ProfileController {
 	@PatchMapping(path = "/{userId}", consumes = { MERGE_PATCH_JSON, "application/json" })
 	Mono<ResponseEntity<ProfileView>> change(@PathVariable UUID userId, @RequestBody JsonNode patch,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
-		return editing.patch(userId, patch, ifMatch).map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
+		return editing.patch(userId, patch, ifMatch)
+			.doOnNext(profile -> updates.increment())
+			.map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}
 
 	private static ResponseEntity<ProfileView> withEtag(Profile profile, ProfileView view) {

@@ -32,6 +32,10 @@ class SecurityConfiguration {
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.authorizeExchange(exchanges -> exchanges
 				.pathMatchers("/actuator/health/**", "/actuator/info", "/livez", "/readyz").permitAll()
+				// Metrics for the scraper (the network policy keeps them inside the cluster), and the API description.
+				.pathMatchers(HttpMethod.GET, "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
+						"/swagger-ui/**", "/webjars/swagger-ui/**")
+				.permitAll()
 				// Client apps render sign-up forms from the schema; browsers load pictures without a token.
 				.pathMatchers(HttpMethod.GET, "/api/profiles/schema", "/api/profiles/*/avatar").permitAll()
 				.pathMatchers("/api/profiles/me", "/api/profiles/me/**").hasAuthority("SCOPE_profile")

@@ -188,6 +188,26 @@ class UserEventsListenerIntegrationTests {
 	}
 
 	@Test
+	void continuesTheTraceOfTheUserEventIntoTheProfileEvent() {
+		String traceId = "0af7651916cd43dd8448eb211c80319c";
+		UserCreated user = userCreated("tracy", "", "");
+		ProducerRecord<String, CloudEvent> record = new ProducerRecord<>(UserEvents.TOPIC, user.userId().toString(),
+				UserEvents.toCloudEvent(UUID.randomUUID(), user));
+		record.headers().add("traceparent", ("00-" + traceId + "-b7ad6b7169203331-01").getBytes(StandardCharsets.UTF_8));
+		producer.send(record);
+		producer.flush();
+
+		awaitProfile(user.userId());
+
+		String traceParent = database.sql("select trace_parent from outbox where subject = :subject")
+			.bind("subject", user.userId().toString())
+			.map(row -> row.get(0, String.class))
+			.one()
+			.block();
+		assertThat(traceParent).as("the ProfileUpdated written in the consumer's span").contains(traceId);
+	}
+
+	@Test
 	void copiesANewerEmailAndIgnoresAStaleUpdate() {
 		UserCreated user = userCreated("hugo", "Hugo", "");
 		send(UUID.randomUUID(), user);

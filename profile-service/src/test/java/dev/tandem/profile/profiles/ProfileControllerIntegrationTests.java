@@ -123,6 +123,20 @@ class ProfileControllerIntegrationTests {
 	}
 
 	@Test
+	void exposesItsMetricsAndIsReadyOnlyWithDatabaseAndKafka() {
+		http.get().uri("/actuator/prometheus").exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class)
+			.value(metrics -> assertThat(metrics).contains("tandem_outbox_backlog")
+				.contains("tandem_signup_profile_latency_seconds_bucket"));
+		http.get().uri("/actuator/health/readiness").exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.status").isEqualTo("UP");
+		http.get().uri("/readyz").exchange().expectStatus().isOk();
+	}
+
+	@Test
 	void refusesAPhoneNumberThatIsWellFormedButDoesNotExist() {
 		UUID userId = existingProfile("olive");
 

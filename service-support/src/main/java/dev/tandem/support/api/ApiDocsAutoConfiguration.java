@@ -1,0 +1,35 @@
+package dev.tandem.support.api;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The API description of a service ({@code /v3/api-docs}, Swagger UI at {@code /swagger-ui.html}), titled and
+ * described by {@code tandem.api.*}, versioned by the build.
+ */
+@AutoConfiguration
+@ConditionalOnClass(OpenAPI.class)
+@EnableConfigurationProperties(ApiSettings.class)
+public class ApiDocsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OpenAPI openApi(ApiSettings settings, ObjectProvider<BuildProperties> build) {
+		BuildProperties properties = build.getIfAvailable();
+		return ApiDocs.openApi(settings.title(), settings.description(),
+				properties == null ? "dev" : properties.getVersion());
+	}
+
+	@Bean
+	OpenApiCustomizer problemDetailsInApiDocs() {
+		return ApiDocs.problemResponses();
+	}
+}
