@@ -138,7 +138,7 @@ class KubernetesManifestsTests {
 
 	@ParameterizedTest
 	@MethodSource("overlays")
-	void letsOnlyTheIngressReachThePublicApisAndOnlyProfileServiceReachIdentityService(Overlay overlay) {
+	void letsOnlyTheIngressReachThePublicApisOnlyProfileServiceReachIdentityServiceAndPrometheusScrape(Overlay overlay) {
 		JsonNode defaultDeny = overlay.get("NetworkPolicy", "default-deny-ingress").path("spec");
 		assertThat(defaultDeny.path("podSelector").isEmpty()).isTrue();
 		assertThat(defaultDeny.path("ingress").isMissingNode()).isTrue();
@@ -156,8 +156,8 @@ class KubernetesManifestsTests {
 			}));
 		});
 		assertThat(allowed).containsExactlyInAnyOrderEntriesOf(Map.of(
-				"identity-service", Set.of("namespace ingress-nginx", "pod profile-service"),
-				"profile-service", Set.of("namespace ingress-nginx")));
+				"identity-service", Set.of("namespace ingress-nginx", "pod profile-service", "namespace monitoring"),
+				"profile-service", Set.of("namespace ingress-nginx", "namespace monitoring")));
 	}
 
 	@ParameterizedTest
