@@ -267,6 +267,11 @@ public final class LocalStack implements AutoCloseable {
 		postgres = PostgresServer.start(settings.dataDirectory().resolve("postgres"), postgres.port());
 	}
 
+	/** Where the stack keeps its data (and the token signing key, in {@code keys/}). */
+	public Path dataDirectory() {
+		return settings.dataDirectory();
+	}
+
 	public PostgresServer postgres() {
 		return postgres;
 	}

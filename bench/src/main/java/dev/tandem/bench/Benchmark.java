@@ -1,0 +1,509 @@
+package dev.tandem.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import dev.tandem.localstack.LocalStack;
+import dev.tandem.localstack.PostgresServer;
+import io.netty.handler.codec.http.HttpMethod;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+
+/**
+ * Starts Tandem as {@code ./run.sh} does (embedded PostgreSQL, a Kafka broker, both services as JVMs with
+ * {@code -Xmx256m}) and measures, from this separate process on loopback: propagation latency from the identity
+ * transaction to the profile row, a 100 000-user bulk import until the last profile exists, profile reads and writes
+ * at 32 and 128 connections next to pgbench running the same primary-key statements on the same database, resident
+ * memory, and start-up time. Prints a table and writes a CSV and a PNG chart.
+ *
+ * <pre>./bench/run.sh [--quick]</pre>
+ */
+public final class Benchmark {
+
+	static final String BENCH_ID_PREFIX = "00000000-0000-4000-8000-";
+
+	static final String PASSWORD = "bench password long enough";
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final List<Row> rows = new ArrayList<>();
+
+	private final List<Load.Result> loads = new ArrayList<>();
+
+	private final Map<String, Double> pgbench = new HashMap<>();
+
+	private final Options options;
+
+	private final LocalStack stack;
+
+	private Benchmark(Options options, LocalStack stack) {
+		this.options = options;
+		this.stack = stack;
+	}
+
+	/** How big the run is; {@code --quick} is for trying the runner, not for figures. */
+	record Options(int latencyUsers, int steadyRate, int fastRate, int bulkUsers, int tokenUsers, Duration warmUp,
+			Duration measured, Path results) {
+
+		static Options of(String[] args, Path repository) {
+			boolean quick = Arrays.asList(args).contains("--quick");
+			return quick
+					? new Options(500, 100, 300, 5_000, 200, Duration.ofSeconds(3), Duration.ofSeconds(5),
+							repository.resolve("bench/results"))
+					: new Options(10_000, 100, 400, 100_000, 1_000, Duration.ofSeconds(10), Duration.ofSeconds(30),
+							repository.resolve("bench/results"));
+		}
+	}
+
+	/** One figure of the table. */
+	record Row(String measure, String value, String target, String verdict) {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path repository = Path.of(System.getProperty("tandem.repository", ".")).toAbsolutePath().normalize();
+		Options options = Options.of(args, repository);
+		Files.createDirectories(options.results());
+		Path data = Files.createTempDirectory("tandem-bench");
+		Path log = options.results().resolve("services.log");
+		Files.deleteIfExists(log);
+		String javaOptions = System.getenv().getOrDefault("TANDEM_JAVA_OPTS", "-Xmx256m");
+		LocalStack.Settings settings = new LocalStack.Settings(data, freePort(), freePort(), freePort(), freePort(),
+				LocalStack.jar(repository.resolve("identity-service/target")),
+				LocalStack.jar(repository.resolve("profile-service/target")), List.of(javaOptions.trim().split("\\s+")),
+				// Cheap password hashing for the benchmark only, so hashing cost does not hide the pipeline.
+				Map.of("identity", List.of("--tandem.passwords.argon2.memory-kib=1024",
+						"--tandem.passwords.argon2.iterations=1", "--tandem.admin.username=root",
+						"--tandem.admin.email=root@bench.example", "--tandem.admin.password=" + PASSWORD,
+						"--logging.level.root=WARN"), "profile", List.of("--logging.level.root=WARN")));
+		System.out.println("Starting Tandem (data in " + data + ") ...");
+		try (LocalStack stack = LocalStack.start(settings, line -> append(log, line))) {
+			new Benchmark(options, stack).run();
+		}
+		finally {
+			LocalStack.deleteRecursively(data);
+		}
+	}
+
+	private void run() throws Exception {
+		// Warm-up: the JIT compiles the registration path before anything is measured.
+		propagation(0, options.latencyUsers() / 10, false);
+		propagation(options.steadyRate(), options.latencyUsers(), true);
+		propagation(0, options.latencyUsers(), true);
+		bulk();
+		List<String> tokens = tokens();
+		for (int connections : new int[] { 32, 128 }) {
+			reads(tokens, connections);
+		}
+		for (int connections : new int[] { 32, 128 }) {
+			writes(tokens, connections);
+		}
+		memory();
+		startUp();
+		report();
+	}
+
+	/**
+	 * Registrations, paced at {@code rate} per second, or as fast as 16 clients at a time get answers when
+	 * {@code rate} is 0; then the latency from each user's event (its identity transaction) to its profile row.
+	 */
+	private void propagation(int rate, int users, boolean measured) throws Exception {
+		String name = rate == 0 ? "max" : String.valueOf(rate);
+		String prefix = "p" + name + "x" + UUID.randomUUID().toString().substring(0, 4) + "-";
+		System.out.printf("Propagation: %d registrations %s ...%n", users, rate == 0 ? "as fast as they go" : "at " + rate + "/s");
+		List<HttpRequest> requests = new ArrayList<>(users);
+		for (int n = 1; n <= users; n++) {
+			String username = prefix + n;
+			requests.add(post(identity() + "/api/users", "application/json", JSON.writeValueAsString(
+					Map.of("username", username, "email", username + "@bench.example", "password", PASSWORD))));
+		}
+		AtomicInteger refused = new AtomicInteger();
+		java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(rate == 0 ? 16 : 256);
+		List<CompletableFuture<?>> answers = new ArrayList<>(users);
+		long started = System.nanoTime();
+		for (int n = 0; n < users; n++) {
+			if (rate > 0) {
+				long due = started + n * 1_000_000_000L / rate;
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					TimeUnit.NANOSECONDS.sleep(wait);
+				}
+			}
+			inFlight.acquire();
+			answers.add(HTTP.sendAsync(requests.get(n), HttpResponse.BodyHandlers.discarding()).whenComplete(
+					(response, failure) -> {
+						inFlight.release();
+						if (failure != null || response.statusCode() != 201) {
+							refused.incrementAndGet();
+						}
+					}));
+		}
+		CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+		double achieved = users / ((System.nanoTime() - started) / 1e9);
+		waitUntil(() -> count("profile", "select count(*) from profiles where username like '" + prefix + "%'")
+				>= users - refused.get(), Duration.ofMinutes(5));
+		if (!measured) {
+			return;
+		}
+		Map<String, Instant> committed = new HashMap<>();
+		query("identity", "select u.id::text, o.occurred_at from users u join outbox o on o.subject = u.id::text "
+				+ "and o.event_type like '%.user.created.v1' where u.username like '" + prefix + "%'",
+				rows -> committed.put(rows.getString(1), rows.getObject(2, java.time.OffsetDateTime.class).toInstant()));
+		List<Long> latencies = new ArrayList<>();
+		query("profile", "select user_id::text, created_at from profiles where username like '" + prefix + "%'",
+				rows -> {
+					Instant event = committed.get(rows.getString(1));
+					if (event != null) {
+						latencies.add(Duration.between(event,
+								rows.getObject(2, java.time.OffsetDateTime.class).toInstant()).toNanos() / 1000);
+					}
+				});
+		latencies.sort(Long::compare);
+		double p50 = percentile(latencies, 50);
+		double p95 = percentile(latencies, 95);
+		double p99 = percentile(latencies, 99);
+		double max = latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1) / 1000.0;
+		String label = rate == 0 ? "propagation, registrations as fast as 16 clients go" : "propagation at " + rate + "/s";
+		rows.add(new Row(label + " (achieved " + Math.round(achieved) + "/s, " + latencies.size() + " users, "
+				+ refused.get() + " refused)", String.format(Locale.ROOT,
+						"p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", p50, p95, p99, max),
+				rate == 100 ? "p50 <= 5 ms, p99 <= 25 ms" : "(the highest rate)", rate == 100
+						? verdict(p50 <= 5 && p99 <= 25 && achieved >= 95) : "-"));
+		csv("propagation_" + name + "_p50_ms", p50);
+		csv("propagation_" + name + "_p95_ms", p95);
+		csv("propagation_" + name + "_p99_ms", p99);
+		csv("propagation_" + name + "_max_ms", max);
+		csv("propagation_" + name + "_achieved_per_s", achieved);
+	}
+
+	/** One NDJSON import of many users; seconds until the last profile exists. */
+	private void bulk() throws Exception {
+		int users = options.bulkUsers();
+		System.out.printf("Bulk: importing %d users ...%n", users);
+		String hash = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(PASSWORD);
+		StringBuilder ndjson = new StringBuilder(users * 160);
+		for (int n = 1; n <= users; n++) {
+			ndjson.append("{\"id\":\"").append(benchId(n)).append("\",\"username\":\"bulk-").append(n)
+				.append("\",\"email\":\"bulk-").append(n).append("@bench.example\",\"passwordHash\":\"").append(hash)
+				.append("\"}\n");
+		}
+		String admin = login("root");
+		long started = System.nanoTime();
+		HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(URI.create(identity() + "/api/admin/users/import"))
+			.header("Authorization", "Bearer " + admin)
+			.header("Content-Type", "application/x-ndjson")
+			.timeout(Duration.ofMinutes(10))
+			.POST(HttpRequest.BodyPublishers.ofString(ndjson.toString()))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		double importSeconds = (System.nanoTime() - started) / 1e9;
+		if (imported.statusCode() != 200) {
+			throw new IllegalStateException("the import failed: " + imported.body());
+		}
+		String range = "user_id between '" + benchId(1) + "' and '" + benchId(users) + "'";
+		waitUntil(() -> count("profile", "select count(*) from profiles where " + range) >= users, Duration.ofMinutes(15));
+		double seconds = (System.nanoTime() - started) / 1e9;
+		rows.add(new Row("bulk: " + users + " users in one NDJSON request (import answered after "
+				+ String.format(Locale.ROOT, "%.1f s", importSeconds) + ")",
+				String.format(Locale.ROOT, "every profile after %.1f s, %.0f users/s", seconds, users / seconds),
+				">= 10 000 users/s", verdict(users / seconds >= 10_000)));
+		csv("bulk_import_seconds", importSeconds);
+		csv("bulk_all_profiles_seconds", seconds);
+		csv("bulk_users_per_s", users / seconds);
+	}
+
+	/** Valid access tokens of many bulk users, signed with identity-service's key as its token endpoint would. */
+	private List<String> tokens() throws Exception {
+		JsonNode jwks = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(identity() + "/oauth2/jwks")).build(),
+				HttpResponse.BodyHandlers.ofString()).body());
+		String keyId = jwks.path("keys").path(0).path("kid").asString();
+		String pem = Files.readString(stack.dataDirectory().resolve("keys/token-signing-key.pem"));
+		byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+		KeyFactory rsa = KeyFactory.getInstance("RSA");
+		RSAPrivateCrtKey privateKey = (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(der));
+		RSAPublicKey publicKey = (RSAPublicKey) rsa.generatePublic(
+				new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
+		NimbusJwtEncoder encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(
+				new JWKSet(new RSAKey.Builder(publicKey).privateKey(privateKey).keyID(keyId).build())));
+		List<String> tokens = new ArrayList<>();
+		Instant now = Instant.now();
+		for (int n = 1; n <= options.tokenUsers(); n++) {
+			JwtClaimsSet claims = JwtClaimsSet.builder()
+				.issuer("http://localhost:" + stack.service("identity").port())
+				.audience(List.of("tandem"))
+				.subject(benchId(n).toString())
+				.issuedAt(now)
+				.expiresAt(now.plus(Duration.ofHours(2)))
+				.claim("scope", "profile")
+				.claim("roles", List.of())
+				.build();
+			tokens.add(encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId(keyId)
+				.build(), claims)).getTokenValue());
+		}
+		return tokens;
+	}
+
+	private void reads(List<String> tokens, int connections) throws Exception {
+		System.out.printf("Reads at %d connections ...%n", connections);
+		Load.Result service = Load.run("GET /api/profiles/me", profile(), connections, options.warmUp(),
+				options.measured(), i -> new Load.Request(HttpMethod.GET, "/api/profiles/me",
+						tokens.get(i % tokens.size()), "", new byte[0]));
+		double database = pgbench("select", "SELECT * FROM profiles WHERE user_id = ('" + BENCH_ID_PREFIX
+				+ "' || lpad(to_hex(CAST(:n AS bigint)), 12, '0'))::uuid;", connections);
+		loads.add(service);
+		double ratio = service.requestsPerSecond() / database;
+		rows.add(new Row("reads, " + connections + " connections (" + service.errors() + " errors)",
+				String.format(Locale.ROOT, "%.0f req/s, p50 %.1f ms, p99 %.1f ms; pgbench %.0f tps; ratio %.0f %%",
+						service.requestsPerSecond(), service.p50Millis(), service.p99Millis(), database, ratio * 100),
+				connections == 32 ? ">= 40 % of pgbench, p99 <= 20 ms" : ">= 40 % of pgbench",
+				verdict(ratio >= 0.4 && service.errors() == 0 && (connections != 32 || service.p99Millis() <= 20))));
+		csv("reads_" + connections + "_per_s", service.requestsPerSecond());
+		csv("reads_" + connections + "_p50_ms", service.p50Millis());
+		csv("reads_" + connections + "_p99_ms", service.p99Millis());
+		csv("reads_" + connections + "_errors", service.errors());
+		csv("pgbench_select_" + connections + "_tps", database);
+	}
+
+	private void writes(List<String> tokens, int connections) throws Exception {
+		System.out.printf("Writes at %d connections ...%n", connections);
+		Load.Result service = Load.run("PATCH /api/profiles/me", profile(), connections, options.warmUp(),
+				options.measured(), i -> new Load.Request(HttpMethod.PATCH, "/api/profiles/me",
+						tokens.get(i % tokens.size()), "application/merge-patch+json",
+						("{\"bio\":\"bench " + i + "\"}").getBytes(StandardCharsets.UTF_8)));
+		double database = pgbench("update", "UPDATE profiles SET bio = 'pgbench ' || CAST(:n AS text) WHERE user_id = ('"
+				+ BENCH_ID_PREFIX + "' || lpad(to_hex(CAST(:n AS bigint)), 12, '0'))::uuid;", connections);
+		loads.add(service);
+		double ratio = service.requestsPerSecond() / database;
+		rows.add(new Row("writes, " + connections + " connections (" + service.errors() + " errors)",
+				String.format(Locale.ROOT, "%.0f req/s, p50 %.1f ms, p99 %.1f ms; pgbench %.0f tps; ratio %.0f %%",
+						service.requestsPerSecond(), service.p50Millis(), service.p99Millis(), database, ratio * 100),
+				">= 30 % of pgbench", verdict(ratio >= 0.3 && service.errors() == 0)));
+		csv("writes_" + connections + "_per_s", service.requestsPerSecond());
+		csv("writes_" + connections + "_p99_ms", service.p99Millis());
+		csv("writes_" + connections + "_errors", service.errors());
+		csv("pgbench_update_" + connections + "_tps", database);
+	}
+
+	/** pgbench on the profile database: the same statement, prepared, at the same concurrency. */
+	private double pgbench(String name, String statement, int connections) throws Exception {
+		Path script = Files.createTempFile("pgbench-" + name, ".sql");
+		Files.writeString(script, "\\set n random(1, " + options.bulkUsers() + ")\n" + statement + "\n");
+		PostgresServer.Database database = stack.postgres().database("profile");
+		ProcessBuilder command = new ProcessBuilder("pgbench", "-h", "127.0.0.1", "-p",
+				String.valueOf(stack.postgres().port()), "-U", database.username(), "-n", "-M", "prepared", "-c",
+				String.valueOf(connections), "-j", "2", "-T", String.valueOf(options.measured().toSeconds()), "-f",
+				script.toString(), database.name()).redirectErrorStream(true);
+		command.environment().put("PGPASSWORD", database.password());
+		Process process = command.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		process.waitFor();
+		Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(output);
+		if (!tps.find()) {
+			throw new IllegalStateException("pgbench gave no figure:\n" + output);
+		}
+		double figure = Double.parseDouble(tps.group(1));
+		pgbench.put(name + " " + connections, figure);
+		return figure;
+	}
+
+	/** Resident memory of each service after the load. */
+	private void memory() throws IOException {
+		for (String name : List.of("identity", "profile")) {
+			long kib = Files.readAllLines(Path.of("/proc", String.valueOf(stack.service(name).pid()), "status"))
+				.stream()
+				.filter(line -> line.startsWith("VmRSS:"))
+				.mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+				.findFirst()
+				.orElse(-1);
+			double mib = kib / 1024.0;
+			rows.add(new Row(name + "-service resident memory after the run",
+					String.format(Locale.ROOT, "%.0f MiB", mib), "< 300 MB", verdict(mib * 1.048576 < 300)));
+			csv(name + "_rss_mib", mib);
+		}
+	}
+
+	/** Each service started again on its own, to ready ({@code /readyz}). */
+	private void startUp() throws Exception {
+		for (String name : List.of("identity", "profile")) {
+			stack.service(name).close();
+			Duration took = stack.startService(name).awaitReady(Duration.ofMinutes(2));
+			double seconds = took.toMillis() / 1000.0;
+			rows.add(new Row(name + "-service start-up to ready", String.format(Locale.ROOT, "%.1f s", seconds),
+					"<= 5 s", verdict(seconds <= 5)));
+			csv(name + "_startup_s", seconds);
+		}
+	}
+
+	private void report() throws IOException {
+		StringBuilder table = new StringBuilder();
+		table.append(String.format("%n| %-74s | %-78s | %-32s | %-4s |%n", "measure", "figure", "target", ""));
+		table.append("|").append("-".repeat(76)).append("|").append("-".repeat(80)).append("|").append("-".repeat(34))
+			.append("|------|\n");
+		for (Row row : rows) {
+			table.append(String.format("| %-74s | %-78s | %-32s | %-4s |%n", row.measure(), row.value(), row.target(),
+					row.verdict()));
+		}
+		String machine = Runtime.getRuntime().availableProcessors() + " cores, "
+				+ Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB max heap for the runner, Java "
+				+ System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+				+ System.getProperty("os.arch");
+		table.append("\n").append(LocalDateTime.now().withNano(0)).append(", ").append(machine).append('\n');
+		System.out.println(table);
+		Files.writeString(options.results().resolve("results.md"), table.toString());
+		Files.writeString(options.results().resolve("results.csv"), "measure,value\n" + String.join("\n", csvLines)
+				+ "\n");
+		CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+			.title("Profile reads and writes next to pgbench (same statement, same database)")
+			.xAxisTitle("scenario")
+			.yAxisTitle("requests / transactions per second")
+			.build();
+		List<String> scenarios = List.of("read 32", "read 128", "write 32", "write 128");
+		chart.addSeries("profile-service", scenarios, loads.stream().map(Load.Result::requestsPerSecond).toList());
+		chart.addSeries("pgbench", scenarios, List.of(pgbench.get("select 32"), pgbench.get("select 128"),
+				pgbench.get("update 32"), pgbench.get("update 128")));
+		BitmapEncoder.saveBitmap(chart, options.results().resolve("throughput.png").toString(),
+				BitmapEncoder.BitmapFormat.PNG);
+		System.out.println("Written: " + options.results().resolve("results.md") + ", results.csv, throughput.png");
+	}
+
+	private final List<String> csvLines = new ArrayList<>();
+
+	private void csv(String measure, double value) {
+		csvLines.add(measure + "," + String.format(Locale.ROOT, "%.3f", value));
+	}
+
+	private static String verdict(boolean met) {
+		return met ? "met" : "MISS";
+	}
+
+	static UUID benchId(int n) {
+		return UUID.fromString(BENCH_ID_PREFIX + String.format("%012x", n));
+	}
+
+	private String login(String username) throws Exception {
+		HttpResponse<String> response = HTTP.send(post(identity() + "/oauth2/token",
+				"application/x-www-form-urlencoded", "grant_type=password&username=" + username + "&password="
+						+ java.net.URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)), HttpResponse.BodyHandlers.ofString());
+		return JSON.readTree(response.body()).get("access_token").asString();
+	}
+
+	private static HttpRequest post(String url, String type, String body) {
+		return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+			.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+	}
+
+	private String identity() {
+		return stack.service("identity").baseUrl();
+	}
+
+	private String profile() {
+		return stack.service("profile").baseUrl();
+	}
+
+	private long count(String database, String sql) throws Exception {
+		long[] found = new long[1];
+		query(database, sql, rows -> found[0] = rows.getLong(1));
+		return found[0];
+	}
+
+	private void query(String database, String sql, RowHandler handler) throws Exception {
+		PostgresServer.Database db = stack.postgres().database(database);
+		try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+				Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			while (rows.next()) {
+				handler.accept(rows);
+			}
+		}
+	}
+
+	interface RowHandler {
+
+		void accept(ResultSet rows) throws Exception;
+	}
+
+	interface Condition {
+
+		boolean holds() throws Exception;
+	}
+
+	private static void waitUntil(Condition condition, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.holds()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("not reached within " + timeout);
+			}
+			Thread.sleep(100);
+		}
+	}
+
+	private static double percentile(List<Long> sortedMicros, double percentile) {
+		if (sortedMicros.isEmpty()) {
+			return 0;
+		}
+		int index = (int) Math.ceil(percentile / 100 * sortedMicros.size()) - 1;
+		return sortedMicros.get(Math.max(0, Math.min(index, sortedMicros.size() - 1))) / 1000.0;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static synchronized void append(Path log, String line) {
+		try {
+			Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			// the log is a convenience
+		}
+	}
+}
