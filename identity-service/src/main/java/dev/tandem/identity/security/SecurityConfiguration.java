@@ -4,7 +4,7 @@ import dev.tandem.identity.IdentitySettings;
 import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.token.SigningKeys;
 import dev.tandem.identity.token.TokenSettings;
-import dev.tandem.support.security.TokenAuthorities;
+import dev.tandem.support.security.ResourceServerSecurity;
 import dev.tandem.support.security.TokenValidation;
 import dev.tandem.support.web.ProblemResponses;
 
@@ -29,31 +29,12 @@ class SecurityConfiguration {
 	@Bean
 	SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
 			ProblemResponses problems, IdentitySettings identity) {
-		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-			.logout(ServerHttpSecurity.LogoutSpec::disable)
-			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-			.authorizeExchange(exchanges -> exchanges
-				.pathMatchers(HttpMethod.POST, "/api/users", "/oauth2/token").permitAll()
-				.pathMatchers(HttpMethod.GET, "/.well-known/openid-configuration", "/oauth2/jwks").permitAll()
-				.pathMatchers("/actuator/health/**", "/actuator/info", "/livez", "/readyz").permitAll()
-				// Metrics for the scraper (the network policy keeps them inside the cluster), and the API description.
-				.pathMatchers(HttpMethod.GET, "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-						"/swagger-ui/**", "/webjars/swagger-ui/**")
-				.permitAll()
-				.pathMatchers("/internal/**").hasAuthority("SCOPE_users:read")
-				.pathMatchers("/api/users/me", "/api/users/me/**").hasAuthority("SCOPE_profile")
-				.pathMatchers("/api/users", "/api/users/**", "/api/admin/**").hasRole("admin")
-				.anyExchange().denyAll())
-			.oauth2ResourceServer(server -> server
-				.jwt(jwt -> jwt.jwtDecoder(decoder)
-					.jwtAuthenticationConverter(token -> TokenAuthorities.authenticate(token, identity.rolesClaim())))
-				.authenticationEntryPoint(problems::unauthorized)
-				.accessDeniedHandler(problems::forbidden))
-			.exceptionHandling(handling -> handling.authenticationEntryPoint(problems::unauthorized)
-				.accessDeniedHandler(problems::forbidden))
-			.build();
+		return ResourceServerSecurity.chain(http, decoder, problems, identity.rolesClaim(), exchanges -> exchanges
+			.pathMatchers(HttpMethod.POST, "/api/users", "/oauth2/token").permitAll()
+			.pathMatchers(HttpMethod.GET, "/.well-known/openid-configuration", "/oauth2/jwks").permitAll()
+			.pathMatchers("/internal/**").hasAuthority("SCOPE_users:read")
+			.pathMatchers("/api/users/me", "/api/users/me/**").hasAuthority("SCOPE_profile")
+			.pathMatchers("/api/users", "/api/users/**", "/api/admin/**").hasRole("admin"));
 	}
 
 	/**

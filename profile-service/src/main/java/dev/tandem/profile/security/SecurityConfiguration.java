@@ -1,6 +1,6 @@
 package dev.tandem.profile.security;
 
-import dev.tandem.support.security.TokenAuthorities;
+import dev.tandem.support.security.ResourceServerSecurity;
 import dev.tandem.support.security.TokenValidation;
 import dev.tandem.support.web.ProblemResponses;
 
@@ -25,33 +25,14 @@ class SecurityConfiguration {
 	@Bean
 	SecurityWebFilterChain securityFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
 			ProblemResponses problems, IdentitySettings settings) {
-		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-			.logout(ServerHttpSecurity.LogoutSpec::disable)
-			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-			.authorizeExchange(exchanges -> exchanges
-				.pathMatchers("/actuator/health/**", "/actuator/info", "/livez", "/readyz").permitAll()
-				// Metrics for the scraper (the network policy keeps them inside the cluster), and the API description.
-				.pathMatchers(HttpMethod.GET, "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html",
-						"/swagger-ui/**", "/webjars/swagger-ui/**")
-				.permitAll()
-				// Client apps render sign-up forms from the schema; browsers load pictures without a token.
-				.pathMatchers(HttpMethod.GET, "/api/profiles/schema", "/api/profiles/*/avatar").permitAll()
-				.pathMatchers("/api/profiles/me", "/api/profiles/me/**").hasAuthority("SCOPE_profile")
-				.pathMatchers(HttpMethod.GET, "/api/profiles").hasAnyAuthority("SCOPE_profiles:read", "ROLE_admin")
-				.pathMatchers(HttpMethod.GET, "/api/profiles/*").authenticated()
-				.pathMatchers(HttpMethod.PATCH, "/api/profiles/*").hasRole("admin")
-				.pathMatchers("/api/admin/**").hasRole("admin")
-				.anyExchange().denyAll())
-			.oauth2ResourceServer(server -> server
-				.jwt(jwt -> jwt.jwtDecoder(decoder)
-					.jwtAuthenticationConverter(token -> TokenAuthorities.authenticate(token, settings.rolesClaim())))
-				.authenticationEntryPoint(problems::unauthorized)
-				.accessDeniedHandler(problems::forbidden))
-			.exceptionHandling(handling -> handling.authenticationEntryPoint(problems::unauthorized)
-				.accessDeniedHandler(problems::forbidden))
-			.build();
+		return ResourceServerSecurity.chain(http, decoder, problems, settings.rolesClaim(), exchanges -> exchanges
+			// Client apps render sign-up forms from the schema; browsers load pictures without a token.
+			.pathMatchers(HttpMethod.GET, "/api/profiles/schema", "/api/profiles/*/avatar").permitAll()
+			.pathMatchers("/api/profiles/me", "/api/profiles/me/**").hasAuthority("SCOPE_profile")
+			.pathMatchers(HttpMethod.GET, "/api/profiles").hasAnyAuthority("SCOPE_profiles:read", "ROLE_admin")
+			.pathMatchers(HttpMethod.GET, "/api/profiles/*").authenticated()
+			.pathMatchers(HttpMethod.PATCH, "/api/profiles/*").hasRole("admin")
+			.pathMatchers("/api/admin/**").hasRole("admin"));
 	}
 
 	@Bean
