@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tandem.identity.WithKeycloakUsers;
 import dev.tandem.support.security.TokenValidation;
+import dev.tandem.support.security.VerifiedTokens;
 import org.jboss.resteasy.client.jaxrs.internal.ResteasyClientBuilderImpl;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
@@ -46,6 +47,6 @@ class KeycloakConfiguration {
 			.withJwkSetUri(settings.realmUrl() + "/protocol/openid-connect/certs")
 			.build();
 		decoder.setJwtValidator(TokenValidation.of(settings.tokenIssuer(), List.of(settings.audience())));
-		return decoder;
+		return VerifiedTokens.around(decoder);
 	}
 }

@@ -6,6 +6,7 @@ import dev.tandem.identity.token.SigningKeys;
 import dev.tandem.identity.token.TokenSettings;
 import dev.tandem.support.security.ResourceServerSecurity;
 import dev.tandem.support.security.TokenValidation;
+import dev.tandem.support.security.VerifiedTokens;
 import dev.tandem.support.web.ProblemResponses;
 
 import org.springframework.context.annotation.Bean;
@@ -46,6 +47,6 @@ class SecurityConfiguration {
 	ReactiveJwtDecoder jwtDecoder(SigningKeys keys, TokenSettings settings) {
 		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(keys.publicKey()).build();
 		decoder.setJwtValidator(TokenValidation.of(settings.issuer().toString(), settings.audience()));
-		return decoder;
+		return VerifiedTokens.around(decoder);
 	}
 }

@@ -2,6 +2,7 @@ package dev.tandem.profile.security;
 
 import dev.tandem.support.security.ResourceServerSecurity;
 import dev.tandem.support.security.TokenValidation;
+import dev.tandem.support.security.VerifiedTokens;
 import dev.tandem.support.web.ProblemResponses;
 
 import org.springframework.context.annotation.Bean;
@@ -41,6 +42,6 @@ class SecurityConfiguration {
 			.withJwkSetUri(settings.effectiveJwkSetUri().toString())
 			.build();
 		decoder.setJwtValidator(TokenValidation.of(settings.issuer(), settings.audience()));
-		return decoder;
+		return VerifiedTokens.around(decoder);
 	}
 }
