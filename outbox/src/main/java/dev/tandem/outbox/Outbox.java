@@ -42,8 +42,8 @@ public class Outbox {
 		if (messages.isEmpty()) {
 			return Mono.empty();
 		}
-		// Read when the statement is subscribed to, where the request's trace is current.
-		return Mono.defer(() -> insert(messages, traces == null ? null : traces.current()));
+		// Read from the subscriber's context: the request's (or the consumed batch's) observation is there.
+		return Mono.deferContextual(context -> insert(messages, traces == null ? null : traces.current(context)));
 	}
 
 	private Mono<Void> insert(List<OutboxMessage> messages, @Nullable String traceParent) {

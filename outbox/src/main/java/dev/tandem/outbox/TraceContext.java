@@ -4,11 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
 
 /**
  * Carries a trace across the outbox: the {@code traceparent} (W3C Trace Context) of the change is stored with its
@@ -19,6 +23,8 @@ public final class TraceContext {
 
 	static final String TRACEPARENT = "traceparent";
 
+	private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+
 	private final Tracer tracer;
 
 	private final Propagator propagator;
@@ -28,7 +34,18 @@ public final class TraceContext {
 		this.propagator = propagator;
 	}
 
-	/** The {@code traceparent} of the current span, or null outside any trace. */
+	/**
+	 * The {@code traceparent} of the span current in a Reactor context, or null outside any trace. The services
+	 * propagate context in Reactor's limited mode (thread locals are not restored around every operator), so the
+	 * observation is taken from the subscriber's context and made current just for this read.
+	 */
+	@Nullable String current(ContextView context) {
+		try (ContextSnapshot.Scope scope = SNAPSHOTS.setThreadLocalsFrom(context, ObservationThreadLocalAccessor.KEY)) {
+			return current();
+		}
+	}
+
+	/** The {@code traceparent} of the span current on this thread, or null outside any trace. */
 	@Nullable String current() {
 		Span span = tracer.currentSpan();
 		if (span == null) {

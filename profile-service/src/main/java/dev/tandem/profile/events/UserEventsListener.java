@@ -160,7 +160,9 @@ class UserEventsListener {
 	}
 
 	private long apply(List<UserEvent> events) {
-		Long changed = profiles.applyAll(events, clock.instant()).block(DATABASE_TIMEOUT);
+		// contextCapture: the batch's observation, current on this thread, goes into the Reactor context, where
+		// the outbox reads the trace its ProfileUpdated events continue.
+		Long changed = profiles.applyAll(events, clock.instant()).contextCapture().block(DATABASE_TIMEOUT);
 		return changed == null ? 0 : changed;
 	}
 
