@@ -65,7 +65,7 @@ final class RunningTandem implements AutoCloseable {
 		Files.deleteIfExists(log);
 		LocalStack stack = LocalStack.start(new LocalStack.Settings(data, 0, 0, freePort(), freePort(),
 				LocalStack.jar(Path.of("..", "identity-service", "target")),
-				LocalStack.jar(Path.of("..", "profile-service", "target")), List.of("-Xmx256m"),
+				LocalStack.jar(Path.of("..", "profile-service", "target")), LocalStack.DEFAULT_JAVA_OPTIONS,
 				Map.of("identity", List.of("--tandem.passwords.argon2.memory-kib=1024",
 						"--tandem.passwords.argon2.iterations=1", "--tandem.admin.username=root",
 						"--tandem.admin.email=root@example.com", "--tandem.admin.password=" + ADMIN_PASSWORD))),
@@ -83,7 +83,7 @@ final class RunningTandem implements AutoCloseable {
 		Files.deleteIfExists(log);
 		LocalStack.Settings settings = new LocalStack.Settings(data, 0, 0, freePort(), freePort(),
 				LocalStack.jar(Path.of("..", "identity-service", "target")),
-				LocalStack.jar(Path.of("..", "profile-service", "target")), List.of("-Xmx256m"),
+				LocalStack.jar(Path.of("..", "profile-service", "target")), LocalStack.DEFAULT_JAVA_OPTIONS,
 				Map.of("identity", List.of("--tandem.keycloak.sync-interval=2s", "--tandem.keycloak.sync-initial-delay=1s",
 						"--tandem.keycloak.new-user-grace=1s")))
 			.withKeycloak(Path.of("..", "keycloak", "keycloak.sh"), freePort(), freePort());

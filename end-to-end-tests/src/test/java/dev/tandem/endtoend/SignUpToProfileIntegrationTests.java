@@ -51,7 +51,7 @@ class SignUpToProfileIntegrationTests {
 		Files.deleteIfExists(log);
 		stack = LocalStack.start(new LocalStack.Settings(data, 0, 0, freePort(), freePort(),
 				LocalStack.jar(Path.of("..", "identity-service", "target")),
-				LocalStack.jar(Path.of("..", "profile-service", "target")), List.of("-Xmx256m"),
+				LocalStack.jar(Path.of("..", "profile-service", "target")), LocalStack.DEFAULT_JAVA_OPTIONS,
 				Map.of("identity", List.of("--tandem.passwords.argon2.memory-kib=1024",
 						"--tandem.passwords.argon2.iterations=1", "--tandem.admin.username=root",
 						"--tandem.admin.email=root@example.com", "--tandem.admin.password=" + ADMIN_PASSWORD))),
@@ -64,6 +64,21 @@ class SignUpToProfileIntegrationTests {
 			stack.close();
 		}
 		LocalStack.deleteRecursively(data);
+	}
+
+	@Test
+	void bothServicesStartFromAClassDataArchiveOfTheirClasses() {
+		for (String name : List.of("identity", "profile")) {
+			List<String> arguments = List.of(ProcessHandle.of(stack.service(name).pid())
+				.flatMap(process -> process.info().arguments())
+				.orElseThrow());
+			String archive = arguments.stream()
+				.filter(argument -> argument.startsWith("-XX:SharedArchiveFile="))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError(name + " started without an archive: " + arguments));
+
+			assertThat(Path.of(archive.substring(archive.indexOf('=') + 1))).isRegularFile();
+		}
 	}
 
 	@Test

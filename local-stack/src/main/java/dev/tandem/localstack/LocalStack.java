@@ -30,6 +30,14 @@ public final class LocalStack implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
+	/**
+	 * The services' JVM options unless {@code TANDEM_JAVA_OPTS} says otherwise: a 256 MiB heap that starts small
+	 * and gives memory back (the serial collector, which also spares G1's tens of MiB of bookkeeping on a heap
+	 * this size). docs/benchmarks.md has what they change.
+	 */
+	public static final List<String> DEFAULT_JAVA_OPTIONS = List.of("-Xmx256m", "-Xms32m", "-XX:+UseSerialGC",
+			"-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
+
 	private static volatile boolean stopping;
 
 	/** What a start has brought up so far, newest first, for a Ctrl-C that comes before the start is done. */
@@ -107,7 +115,7 @@ public final class LocalStack implements AutoCloseable {
 
 		private static List<String> javaOptions() {
 			String value = System.getenv("TANDEM_JAVA_OPTS");
-			return value == null || value.isBlank() ? List.of("-Xmx256m") : List.of(value.trim().split("\\s+"));
+			return value == null || value.isBlank() ? DEFAULT_JAVA_OPTIONS : List.of(value.trim().split("\\s+"));
 		}
 
 		static int env(String name, int fallback) {
@@ -235,8 +243,12 @@ public final class LocalStack implements AutoCloseable {
 		arguments.addAll(extraArguments);
 		services.removeIf(service -> service.name().equals(name) && !service.isAlive());
 		String prefix = String.format("%-8s | ", name);
-		ServiceProcess service = ServiceProcess.start(name, identity ? settings.identityJar() : settings.profileJar(),
-				identity ? settings.identityPort() : settings.profilePort(), settings.jvmOptions(), arguments,
+		Path jar = identity ? settings.identityJar() : settings.profileJar();
+		ClassDataArchive.Launch launch = "off".equalsIgnoreCase(System.getenv("TANDEM_CDS"))
+				? new ClassDataArchive.Launch(jar, settings.jvmOptions())
+				: ClassDataArchive.prepare(name, jar, settings.jvmOptions(), arguments, line -> output.accept(prefix + line));
+		ServiceProcess service = ServiceProcess.start(name, launch.jar(),
+				identity ? settings.identityPort() : settings.profilePort(), launch.jvmOptions(), arguments,
 				line -> output.accept(prefix + line));
 		services.add(service);
 		return service;
