@@ -189,7 +189,10 @@ public class Profiles {
 				              location, attributes, rejected, initial, version, derived_name)
 				    where not exists (select 1 from deleted_users d where d.user_id = u.user_id::uuid)
 				),
-				before as (select p.* from profiles p join input i on i.user_id = p.user_id),
+				-- Materialized: once the statement is prepared, PostgreSQL's generic plan inlined this join into
+				-- the final one and ran it once per written row, batch size squared index scans (436 ms for 500
+				-- new users; 14 ms materialized).
+				before as materialized (select p.* from profiles p join input i on i.user_id = p.user_id),
 				written as (
 				    insert into profiles as p (user_id, username, email, display_name, bio, birthdate, phone_number,
 				                               website, company, location, attributes, rejected_initial_values,
