@@ -59,8 +59,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 /**
  * Starts Tandem as {@code ./run.sh} does (embedded PostgreSQL, a Kafka broker, both services as JVMs with
- * {@link LocalStack#DEFAULT_JAVA_OPTIONS}, a 256 MiB heap) and measures, from this separate process on loopback: propagation latency from the identity
- * transaction to the profile row, a 100 000-user bulk import until the last profile exists, profile reads and writes
+ * {@link LocalStack#DEFAULT_JAVA_OPTIONS}, a 256 MiB heap) and measures, from this separate process on loopback:
+ * propagation latency from the identity transaction to the profile row, a 100 000-user bulk import until the last profile exists, profile reads and writes
  * at 32 and 128 connections next to pgbench running the same primary-key statements on the same database, resident
  * memory, and start-up time. Prints a table and writes a CSV and a PNG chart.
  *

@@ -3,15 +3,22 @@ package dev.tandem.localstack;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,41 +48,45 @@ final class ClassDataArchive {
 	static Launch prepare(String name, Path jar, List<String> jvmOptions, List<String> trainingArguments,
 			Consumer<String> output) {
 		Launch plain = new Launch(jar, jvmOptions);
-		Path directory = jar.toAbsolutePath().getParent().resolve("cds");
-		Path extracted = directory.resolve("app").resolve(jar.getFileName());
-		Path archive = directory.resolve("app.jsa");
-		Path stampFile = directory.resolve("stamp");
+		Path cds = jar.toAbsolutePath().getParent().resolve("cds");
 		// Two stacks starting at once (a run and a test, say) take turns; the second finds the archive made.
-		try (FileChannel lockFile = FileChannel.open(directory.resolveSibling("cds.lock"), StandardOpenOption.CREATE,
+		try (FileChannel lockFile = FileChannel.open(cds.resolveSibling("cds.lock"), StandardOpenOption.CREATE,
 				StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
-			String stamp = stamp(jar, jvmOptions);
-			if (!Files.exists(archive) || !Files.exists(stampFile) || !Files.readString(stampFile).equals(stamp)) {
+			// One directory per jar, JVM and options: a running service's classes are never replaced under it, and
+			// two option sets do not undo each other's archive. The archive names the jar it was made with, so both
+			// are made where they are used; the archive gets its name only once complete.
+			Path directory = cds.resolve(stamp(jar, jvmOptions));
+			Path extracted = directory.resolve("app").resolve(jar.getFileName());
+			Path archive = directory.resolve("app.jsa");
+			if (!Files.exists(archive)) {
 				log.info("Making {}'s class-data archive (once per build; about 15 s)", name);
+				removeOlderThan(cds, Files.getLastModifiedTime(jar));
 				LocalStack.deleteRecursively(directory);
 				Files.createDirectories(directory);
 				run(name, List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
 						directory.resolve("app").toString()), output);
-				List<String> training = new ArrayList<>();
-				training.add(java());
-				training.addAll(jvmOptions);
-				training.add("-XX:ArchiveClassesAtExit=" + archive);
-				training.add("-Dspring.context.exit=onRefresh");
-				training.add("-jar");
-				training.add(extracted.toString());
-				training.addAll(trainingArguments);
-				training.add("--server.port=0");
-				run(name, training, output);
-				if (!Files.exists(archive)) {
+				Path training = directory.resolve("training.jsa");
+				List<String> command = new ArrayList<>();
+				command.add(java());
+				command.addAll(jvmOptions);
+				command.add("-XX:ArchiveClassesAtExit=" + training);
+				command.add("-Dspring.context.exit=onRefresh");
+				command.add("-jar");
+				command.add(extracted.toString());
+				command.addAll(trainingArguments);
+				command.add("--server.port=0");
+				run(name, command, output);
+				if (!Files.exists(training)) {
 					throw new IOException("the training start made no archive");
 				}
-				Files.writeString(stampFile, stamp);
+				Files.move(training, archive, StandardCopyOption.ATOMIC_MOVE);
 			}
 			List<String> options = new ArrayList<>(jvmOptions);
 			options.add("-XX:SharedArchiveFile=" + archive);
 			return new Launch(extracted, options);
 		}
-		catch (IOException ex) {
-			log.warn("{} starts without a class-data archive: {}", name, ex.getMessage());
+		catch (IOException | RuntimeException ex) {
+			log.warn("{} starts without a class-data archive: {}", name, ex.toString());
 			return plain;
 		}
 		catch (InterruptedException ex) {
@@ -84,11 +95,38 @@ final class ClassDataArchive {
 		}
 	}
 
-	/** What the archive depends on: the jar, the JVM and the options (heap size and collector among them). */
+	/**
+	 * What the archive depends on (the jar, the JVM and the options, heap size and collector among them), as a
+	 * directory name.
+	 */
 	private static String stamp(Path jar, List<String> jvmOptions) throws IOException {
-		return String.join("\n", jar.toAbsolutePath().toString(), String.valueOf(Files.size(jar)),
+		String facts = String.join("\n", jar.toAbsolutePath().toString(), String.valueOf(Files.size(jar)),
 				String.valueOf(Files.getLastModifiedTime(jar).toMillis()), java(), System.getProperty("java.version"),
 				String.join(" ", jvmOptions));
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(facts.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest, 0, 8);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Removes the archives of earlier builds (made before this jar was), so rebuilding does not pile them up; a
+	 * service still running from one keeps the files it has open.
+	 */
+	private static void removeOlderThan(Path cds, FileTime built) throws IOException {
+		if (!Files.isDirectory(cds)) {
+			return;
+		}
+		try (Stream<Path> directories = Files.list(cds)) {
+			for (Path directory : directories.toList()) {
+				if (Files.getLastModifiedTime(directory).compareTo(built) < 0) {
+					LocalStack.deleteRecursively(directory);
+				}
+			}
+		}
 	}
 
 	/** Runs a step quietly (the archiving lists every class it skips); its last lines are shown if it fails. */

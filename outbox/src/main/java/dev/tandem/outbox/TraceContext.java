@@ -23,7 +23,8 @@ public final class TraceContext {
 
 	static final String TRACEPARENT = "traceparent";
 
-	private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+	// clearMissing: without an observation in the context, none is current for the read, whatever the thread had.
+	private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().clearMissing(true).build();
 
 	private final Tracer tracer;
 

@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
  * signature check and the claim validation once, not per request (they were a tenth of a profile read's CPU).
  *
  * <p>An entry is the exact token text, so only the very token that passed is accepted again; it is forgotten at the
- * token's expiry, or after {@code maxAge} (a key the issuer withdraws stops being honoured within that), whichever
- * comes first. Refused tokens are never remembered. At most {@code maximumSize} tokens are kept.
+ * token's expiry, or after {@code maxAge} (so it adds at most that to however long the decoder honours a key the
+ * issuer withdraws), whichever comes first. Refused tokens are never remembered. At most {@code maximumSize} tokens
+ * are kept.
  */
 public final class VerifiedTokens implements ReactiveJwtDecoder {
 
