@@ -25,9 +25,16 @@ final class ChildProcesses {
 	private ChildProcesses() {
 	}
 
-	/** Starts {@code command}, its output and errors merged and handed to {@code output} line by line. */
+	/**
+	 * Starts {@code command}, its output and errors merged and handed to {@code output} line by line. Unless the
+	 * environment says otherwise, the C library keeps at most two malloc arenas: by default it makes up to eight per
+	 * core, one for each busy thread, and memory freed in one is not reused by the others, which kept tens of MiB of
+	 * each service resident (docs/benchmarks.md).
+	 */
 	static Process start(String name, List<String> command, Consumer<String> output) throws IOException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+		Process process = builder.start();
 		Thread pump = new Thread(() -> {
 			try (BufferedReader lines = new BufferedReader(
 					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

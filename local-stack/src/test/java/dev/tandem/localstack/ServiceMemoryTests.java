@@ -1,0 +1,53 @@
+package dev.tandem.localstack;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The JVM options and environment that keep the services' resident memory down. */
+class ServiceMemoryTests {
+
+	@Test
+	void trimsTheNativeHeapOnlyOnJvmsThatKnowTheOption() {
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.8")))
+			.noneMatch(option -> option.startsWith("-XX:TrimNativeHeapInterval"));
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.9")))
+			.contains("-XX:TrimNativeHeapInterval=5000");
+		assertThat(LocalStack.trimsNativeHeap(Runtime.Version.parse("21"))).isFalse();
+		assertThat(LocalStack.trimsNativeHeap(Runtime.Version.parse("21.0.1"))).isTrue();
+		assertThat(LocalStack.trimsNativeHeap(Runtime.Version.parse("20.0.2"))).isFalse();
+		assertThat(LocalStack.trimsNativeHeap(Runtime.Version.parse("25.0.1"))).isTrue();
+	}
+
+	@Test
+	void theRunningJvmAcceptsTheDefaultOptions() throws Exception {
+		List<String> command = new java.util.ArrayList<>(List.of(
+				java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+		command.addAll(LocalStack.DEFAULT_JAVA_OPTIONS);
+		command.add("-version");
+		List<String> output = new CopyOnWriteArrayList<>();
+		Process java = ChildProcesses.start("java", command, output::add);
+
+		assertThat(java.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(java.exitValue()).as(String.join("\n", output)).isZero();
+	}
+
+	@Test
+	void childProcessesKeepTwoMallocArenasUnlessTheEnvironmentSaysOtherwise() throws Exception {
+		CompletableFuture<String> arenas = new CompletableFuture<>();
+		Process env = ChildProcesses.start("env", List.of("env"), line -> {
+			if (line.startsWith("MALLOC_ARENA_MAX=")) {
+				arenas.complete(line);
+			}
+		});
+		assertThat(env.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+		String inherited = System.getenv("MALLOC_ARENA_MAX");
+		assertThat(arenas.get(10, TimeUnit.SECONDS)).isEqualTo("MALLOC_ARENA_MAX=" + (inherited == null ? "2" : inherited));
+	}
+}
