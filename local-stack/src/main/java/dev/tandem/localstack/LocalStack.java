@@ -42,6 +42,8 @@ public final class LocalStack implements AutoCloseable {
 		List<String> options = new ArrayList<>(List.of("-Xmx256m", "-Xms32m", "-XX:+UseSerialGC",
 				"-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
 		if (trimsNativeHeap(java)) {
+			// Experimental in the first releases that have it, an ordinary option later; unlocking does no harm there.
+			options.add("-XX:+UnlockExperimentalVMOptions");
 			options.add("-XX:TrimNativeHeapInterval=5000");
 		}
 		return List.copyOf(options);
@@ -49,7 +51,7 @@ public final class LocalStack implements AutoCloseable {
 
 	/**
 	 * Whether the JVM knows {@code -XX:TrimNativeHeapInterval} (JDK-8293114: 22, and backported to 17.0.9 and
-	 * 21.0.1); a JVM given an option it does not know refuses to start.
+	 * 21.0.1, as an experimental option at first); a JVM given an option it does not know refuses to start.
 	 */
 	static boolean trimsNativeHeap(Runtime.Version java) {
 		return switch (java.feature()) {
