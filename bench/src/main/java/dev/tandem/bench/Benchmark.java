@@ -85,6 +85,9 @@ public final class Benchmark {
 	/** Numbers each propagation run, so that its users' names are its own. */
 	private int propagationRuns;
 
+	/** The password hash every imported user gets: bcrypt at its lowest cost, made once. */
+	private final String importedHash = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(PASSWORD);
+
 	private final Options options;
 
 	private final LocalStack stack;
@@ -195,19 +198,15 @@ public final class Benchmark {
 		System.out.printf("Propagation: %d %s %s ...%n", users, arrival.label,
 				rate == 0 ? "as fast as they go" : "at " + rate + "/s");
 		String admin = arrival == Arrival.IMPORT ? login("root") : "";
-		String hash = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(PASSWORD);
 		List<HttpRequest> requests = new ArrayList<>(users);
 		for (int n = 1; n <= users; n++) {
 			String username = prefix + n;
-			Map<String, String> user = Map.of("username", username, "email", username + "@bench.example",
-					arrival == Arrival.IMPORT ? "passwordHash" : "password", arrival == Arrival.IMPORT ? hash : PASSWORD);
+			String email = username + "@bench.example";
 			requests.add(arrival == Arrival.IMPORT
-					? HttpRequest.newBuilder(URI.create(identity() + "/api/admin/users/import"))
-						.header("Content-Type", "application/x-ndjson")
-						.header("Authorization", "Bearer " + admin)
-						.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(user) + "\n"))
-						.build()
-					: post(identity() + "/api/users", "application/json", JSON.writeValueAsString(user)));
+					? importRequest(admin, JSON.writeValueAsString(
+							Map.of("username", username, "email", email, "passwordHash", importedHash)) + "\n")
+					: post(identity() + "/api/users", "application/json", JSON.writeValueAsString(
+							Map.of("username", username, "email", email, "password", PASSWORD))));
 		}
 		AtomicInteger refused = new AtomicInteger();
 		java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(rate == 0 ? 16 : 256);
@@ -285,21 +284,16 @@ public final class Benchmark {
 	private void bulk() throws Exception {
 		int users = options.bulkUsers();
 		System.out.printf("Bulk: importing %d users ...%n", users);
-		String hash = "{bcrypt}" + new BCryptPasswordEncoder(4).encode(PASSWORD);
 		StringBuilder ndjson = new StringBuilder(users * 160);
 		for (int n = 1; n <= users; n++) {
 			ndjson.append("{\"id\":\"").append(benchId(n)).append("\",\"username\":\"bulk-").append(n)
-				.append("\",\"email\":\"bulk-").append(n).append("@bench.example\",\"passwordHash\":\"").append(hash)
+				.append("\",\"email\":\"bulk-").append(n).append("@bench.example\",\"passwordHash\":\"").append(importedHash)
 				.append("\"}\n");
 		}
 		String admin = login("root");
 		long started = System.nanoTime();
-		HttpResponse<String> imported = HTTP.send(HttpRequest.newBuilder(URI.create(identity() + "/api/admin/users/import"))
-			.header("Authorization", "Bearer " + admin)
-			.header("Content-Type", "application/x-ndjson")
-			.timeout(Duration.ofMinutes(10))
-			.POST(HttpRequest.BodyPublishers.ofString(ndjson.toString()))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> imported = HTTP.send(importRequest(admin, ndjson.toString()),
+				HttpResponse.BodyHandlers.ofString());
 		double importSeconds = (System.nanoTime() - started) / 1e9;
 		if (imported.statusCode() != 200) {
 			throw new IllegalStateException("the import failed: " + imported.body());
@@ -502,6 +496,16 @@ public final class Benchmark {
 				"application/x-www-form-urlencoded", "grant_type=password&username=" + username + "&password="
 						+ java.net.URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)), HttpResponse.BodyHandlers.ofString());
 		return JSON.readTree(response.body()).get("access_token").asString();
+	}
+
+	/** An admin's NDJSON import of the users in {@code ndjson}. */
+	private HttpRequest importRequest(String adminToken, String ndjson) {
+		return HttpRequest.newBuilder(URI.create(identity() + "/api/admin/users/import"))
+			.header("Authorization", "Bearer " + adminToken)
+			.header("Content-Type", "application/x-ndjson")
+			.timeout(Duration.ofMinutes(10))
+			.POST(HttpRequest.BodyPublishers.ofString(ndjson))
+			.build();
 	}
 
 	private static HttpRequest post(String url, String type, String body) {
