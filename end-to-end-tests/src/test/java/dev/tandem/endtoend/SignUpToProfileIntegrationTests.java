@@ -73,7 +73,7 @@ class SignUpToProfileIntegrationTests {
 				.flatMap(process -> process.info().arguments())
 				.orElseThrow());
 			String archive = arguments.stream()
-				.filter(argument -> argument.startsWith("-XX:SharedArchiveFile="))
+				.filter(argument -> argument.startsWith("-XX:SharedArchiveFile=") || argument.startsWith("-XX:AOTCache="))
 				.findFirst()
 				.orElseThrow(() -> new AssertionError(name + " started without an archive: " + arguments));
 

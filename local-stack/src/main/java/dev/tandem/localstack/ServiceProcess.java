@@ -31,7 +31,7 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts {@code jar} with the same Java as this process.
+	 * Starts {@code jar} with the {@linkplain ServiceJava#CHOSEN services' Java}.
 	 *
 	 * @param arguments Spring Boot command-line properties such as {@code --server.port=8081}
 	 * @param output receives every line the service prints
@@ -39,7 +39,7 @@ public final class ServiceProcess implements AutoCloseable {
 	public static ServiceProcess start(String name, Path jar, int port, List<String> jvmOptions, List<String> arguments,
 			Consumer<String> output) throws IOException {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(ServiceJava.CHOSEN.executable().toString());
 		command.addAll(jvmOptions);
 		command.add("-jar");
 		command.add(jar.toString());

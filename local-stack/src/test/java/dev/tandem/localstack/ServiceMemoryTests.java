@@ -25,9 +25,15 @@ class ServiceMemoryTests {
 	}
 
 	@Test
-	void theRunningJvmAcceptsTheDefaultOptions() throws Exception {
-		List<String> command = new java.util.ArrayList<>(List.of(
-				java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+	void packsObjectHeadersOnlyOnJvmsWhereTheOptionIsAProductOne() {
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("21.0.5")))
+			.doesNotContain("-XX:+UseCompactObjectHeaders");
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("25.0.1"))).contains("-XX:+UseCompactObjectHeaders");
+	}
+
+	@Test
+	void theServicesJavaAcceptsTheDefaultOptions() throws Exception {
+		List<String> command = new java.util.ArrayList<>(List.of(ServiceJava.CHOSEN.executable().toString()));
 		command.addAll(LocalStack.DEFAULT_JAVA_OPTIONS);
 		command.add("-version");
 		List<String> output = new CopyOnWriteArrayList<>();
