@@ -2,12 +2,14 @@ package dev.tandem.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import dev.tandem.events.EventEnvelope;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.Parameter;
 
 /**
@@ -15,6 +17,18 @@ import org.springframework.r2dbc.core.Parameter;
  * then exists exactly when the change does.
  */
 public class Outbox {
+
+	/** Appends the bound messages; its one placeholder takes a condition ({@code where ...}) or nothing. */
+	private static final String INSERT = """
+			insert into outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
+			                    trace_parent)
+			select e.event_id::uuid, e.topic, e.message_key, e.event_type, e.source, e.subject,
+			       e.occurred_at::timestamptz, e.payload::json, :outboxTraceParent
+			from unnest(:outboxEventIds::text[], :outboxTopics::text[], :outboxKeys::text[], :outboxTypes::text[],
+			            :outboxSources::text[], :outboxSubjects::text[], :outboxTimes::text[], :outboxPayloads::text[])
+			     with ordinality as e(event_id, topic, message_key, event_type, source, subject, occurred_at, payload, n)
+			%s
+			order by e.n""";
 
 	private final DatabaseClient database;
 
@@ -46,7 +60,32 @@ public class Outbox {
 		return Mono.deferContextual(context -> insert(messages, traces == null ? null : traces.current(context)));
 	}
 
+	/**
+	 * Runs {@code change}, a data-modifying statement with a {@code RETURNING} clause, and appends {@code messages}
+	 * in the same statement if and only if it returned a row: the change and its events commit together, in one
+	 * round trip and without a transaction around them. For an optimistic change ({@code ... where version =
+	 * :expected}) that may find nothing to change.
+	 *
+	 * @param parameters binds the change's own parameters; the outbox's are named {@code outbox*}
+	 * @return whether the change returned a row (and the messages were appended)
+	 */
+	public Mono<Boolean> appendIfChanged(String change, UnaryOperator<GenericExecuteSpec> parameters,
+			List<OutboxMessage> messages) {
+		return Mono.deferContextual(context -> parameters
+			.apply(bind(database.sql("with change as (" + change + "),\nappended as ("
+					+ INSERT.formatted("where exists (select 1 from change)") + ")\nselect count(*) as changed from change"),
+					messages, traces == null ? null : traces.current(context)))
+			.map(row -> row.get("changed", Long.class))
+			.one()
+			.map(changed -> changed != null && changed > 0));
+	}
+
 	private Mono<Void> insert(List<OutboxMessage> messages, @Nullable String traceParent) {
+		return bind(database.sql(INSERT.formatted("")), messages, traceParent).then();
+	}
+
+	private static GenericExecuteSpec bind(GenericExecuteSpec statement, List<OutboxMessage> messages,
+			@Nullable String traceParent) {
 		int size = messages.size();
 		String[] eventIds = new String[size];
 		String[] topics = new String[size];
@@ -68,24 +107,14 @@ public class Outbox {
 			// As text, not the Json codec: that binds jsonb, which would reorder the producer's bytes.
 			payloads[i] = new String(message.data(), StandardCharsets.UTF_8);
 		}
-		return database.sql("""
-				insert into outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
-				                    trace_parent)
-				select e.event_id::uuid, e.topic, e.message_key, e.event_type, e.source, e.subject,
-				       e.occurred_at::timestamptz, e.payload::json, :traceParent
-				from unnest(:eventIds::text[], :topics::text[], :keys::text[], :types::text[], :sources::text[],
-				            :subjects::text[], :times::text[], :payloads::text[]) with ordinality
-				     as e(event_id, topic, message_key, event_type, source, subject, occurred_at, payload, n)
-				order by e.n""")
-			.bind("eventIds", eventIds)
-			.bind("topics", topics)
-			.bind("keys", keys)
-			.bind("types", types)
-			.bind("sources", sources)
-			.bind("subjects", subjects)
-			.bind("times", times)
-			.bind("payloads", payloads)
-			.bind("traceParent", Parameter.fromOrEmpty(traceParent, String.class))
-			.then();
+		return statement.bind("outboxEventIds", eventIds)
+			.bind("outboxTopics", topics)
+			.bind("outboxKeys", keys)
+			.bind("outboxTypes", types)
+			.bind("outboxSources", sources)
+			.bind("outboxSubjects", subjects)
+			.bind("outboxTimes", times)
+			.bind("outboxPayloads", payloads)
+			.bind("outboxTraceParent", Parameter.fromOrEmpty(traceParent, String.class));
 	}
 }

@@ -115,7 +115,7 @@ class ProfileController {
 		UUID userId = userIdOf(caller);
 		// The profile may not be there yet right after sign-up: find (or create) it first.
 		return lookup.find(userId)
-			.then(editing.patch(userId, patch, ifMatch))
+			.flatMap(current -> editing.patch(current, patch, ifMatch))
 			.doOnNext(profile -> updates.increment())
 			.map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}

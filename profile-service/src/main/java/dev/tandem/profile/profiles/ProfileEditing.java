@@ -13,9 +13,15 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
- * Applies merge patches to profiles: the row is locked, an {@code If-Match} version checked, the patch validated
- * and applied, the version advanced and a {@code ProfileUpdated} written, all in one transaction. The first edit also
- * clears the list of rejected registration values: the owner has seen them by then.
+ * Applies merge patches to profiles: an {@code If-Match} version checked, the patch validated and applied, the
+ * version advanced and a {@code ProfileUpdated} written, all or nothing. The first edit also clears the list of
+ * rejected registration values: the owner has seen them by then.
+ *
+ * <p>A change is first made optimistically: the profile as just read is patched, and written with its event in one
+ * statement on condition that its version is still the one read (two round trips, no lock held in between). Only if
+ * something changed the profile in between (another edit, a user event, an avatar) is the change made again the
+ * careful way: in a transaction that takes the user's lock as the event consumer does, and the row's, and patches the
+ * profile as it is then. A change is therefore never lost and never applied to a version it was not checked against.
  */
 @Service
 class ProfileEditing {
@@ -39,18 +45,51 @@ class ProfileEditing {
 	 * @param ifMatch the {@code If-Match} header, or null to change whatever the current version is
 	 */
 	Mono<Profile> patch(UUID userId, JsonNode patch, @Nullable String ifMatch) {
-		return profiles.lock(userId).switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId))).flatMap(current -> {
-			if (ifMatch != null && !matches(ifMatch, current.version())) {
-				return Mono.error(new StaleProfile(ifMatch, current.version()));
-			}
-			Profile changed = ProfilePatch.apply(current, patch, clock.instant().truncatedTo(ChronoUnit.MICROS), schema);
-			Set<String> changedFields = changed.changedSince(current);
-			if (changedFields.isEmpty() && current.rejectedInitialValues().isEmpty()) {
-				// Nothing to change: same version, same ETag, no event.
+		return profiles.findById(userId)
+			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)))
+			.flatMap(current -> patch(current, patch, ifMatch));
+	}
+
+	/**
+	 * @param current the profile as just read
+	 * @param ifMatch the {@code If-Match} header, or null to change whatever the current version is
+	 */
+	Mono<Profile> patch(Profile current, JsonNode patch, @Nullable String ifMatch) {
+		return Mono.defer(() -> {
+			Change change = change(current, patch, ifMatch);
+			if (change.isNone()) {
 				return Mono.just(current);
 			}
-			return profiles.update(changed, changedFields).thenReturn(changed);
+			return profiles.updateIfAt(current.version(), change.profile(), change.fields())
+				.flatMap(written -> written ? Mono.just(change.profile()) : locked(current.userId(), patch, ifMatch));
+		});
+	}
+
+	/** The careful way: the user's and the row's lock, and the profile as it is under them. */
+	private Mono<Profile> locked(UUID userId, JsonNode patch, @Nullable String ifMatch) {
+		return profiles.lock(userId).switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId))).flatMap(current -> {
+			Change change = change(current, patch, ifMatch);
+			return change.isNone() ? Mono.just(current)
+					: profiles.update(change.profile(), change.fields()).thenReturn(change.profile());
 		}).as(transactions::transactional);
+	}
+
+	/**
+	 * What {@code patch} makes of {@code current}: the version advanced, the time of the change, and the fields it
+	 * changes.
+	 */
+	private Change change(Profile current, JsonNode patch, @Nullable String ifMatch) {
+		if (ifMatch != null && !matches(ifMatch, current.version())) {
+			throw new StaleProfile(ifMatch, current.version());
+		}
+		Profile changed = ProfilePatch.apply(current, patch, clock.instant().truncatedTo(ChronoUnit.MICROS), schema);
+		Set<String> changedFields = changed.changedSince(current);
+		// Nothing to change: same version, same ETag, no event.
+		return new Change(changed, changedFields, changedFields.isEmpty() && current.rejectedInitialValues().isEmpty());
+	}
+
+	/** A patched profile and the fields that changed; none when the patch changes nothing. */
+	private record Change(Profile profile, Set<String> fields, boolean isNone) {
 	}
 
 	static String etag(long version) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import dev.tandem.events.EventJson;
 import dev.tandem.events.profile.ProfileDeleted;
@@ -17,6 +18,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,14 +45,28 @@ class ProfileEventOutbox {
 
 	/** One {@code ProfileUpdated} per changed profile. */
 	Mono<Void> updated(List<Change> changes, Instant now) {
-		return outbox.appendAll(changes.stream()
-			.map(change -> message(new ProfileUpdated(change.profile().userId(), change.profile().version(), now,
-					change.profile().username(), change.profile().email(), change.profile().displayName(),
-					change.profile().bio(), change.profile().birthdate(), change.profile().phoneNumber(),
-					change.profile().website(), change.profile().company(), change.profile().location(),
-					json.convertValue(change.profile().attributes(), MAP), change.profile().avatarEtag() != null,
-					schema.missingFields(change.profile().attributes()).isEmpty(), change.changedFields())))
-			.toList());
+		return outbox.appendAll(changes.stream().map(change -> message(updated(change, now))).toList());
+	}
+
+	private ProfileUpdated updated(Change change, Instant now) {
+		Profile profile = change.profile();
+		return new ProfileUpdated(profile.userId(), profile.version(), now, profile.username(), profile.email(),
+				profile.displayName(), profile.bio(), profile.birthdate(), profile.phoneNumber(), profile.website(),
+				profile.company(), profile.location(), json.convertValue(profile.attributes(), MAP),
+				profile.avatarEtag() != null, schema.missingFields(profile.attributes()).isEmpty(),
+				change.changedFields());
+	}
+
+	/**
+	 * Runs {@code change} (a data-modifying statement with {@code RETURNING}) and writes the change's
+	 * {@code ProfileUpdated} in the same statement, if the change returned a row.
+	 *
+	 * @return whether it did
+	 */
+	Mono<Boolean> updatedIf(String change, UnaryOperator<GenericExecuteSpec> parameters, Change changed, Instant now) {
+		// Clearing the rejected registration values alone changes nothing others see: no event.
+		return outbox.appendIfChanged(change, parameters,
+				changed.changedFields().isEmpty() ? List.of() : List.of(message(updated(changed, now))));
 	}
 
 	/** One {@code ProfileDeleted} per removed profile, given its id and last version. */

@@ -23,6 +23,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -430,13 +431,34 @@ public class Profiles {
 	 * {@code ProfileUpdated} naming {@code changedFields}.
 	 */
 	Mono<Void> update(Profile profile, Set<String> changedFields) {
-		return database.sql("""
-				update profiles set display_name = :displayName, bio = :bio, birthdate = :birthdate,
-				    phone_number = :phoneNumber, website = :website, company = :company, location = :location,
-				    attributes = :attributes::jsonb, rejected_initial_values = :rejected::jsonb,
-				    updated_at = :updatedAt, version = :version
-				where user_id = :userId""")
-			.bind("userId", profile.userId())
+		return editable(database.sql(UPDATE_EDITABLE), profile).then()
+			.then(changedFields.isEmpty() ? Mono.empty()
+					: Mono.defer(() -> eventOutbox.updated(List.of(new ProfileEventOutbox.Change(profile, changedFields)),
+							profile.updatedAt())));
+	}
+
+	/**
+	 * Writes the editable fields of {@code profile} and its {@code ProfileUpdated} naming {@code changedFields}, in
+	 * one statement, provided the stored profile is still at {@code expectedVersion}: an optimistic change, with no
+	 * lock held between reading the profile and writing it.
+	 *
+	 * @return whether it was written; false if the profile changed (or went) since it was read at that version
+	 */
+	Mono<Boolean> updateIfAt(long expectedVersion, Profile profile, Set<String> changedFields) {
+		return eventOutbox.updatedIf(UPDATE_EDITABLE + " and version = :expectedVersion returning 1",
+				statement -> editable(statement, profile).bind("expectedVersion", expectedVersion),
+				new ProfileEventOutbox.Change(profile, changedFields), profile.updatedAt());
+	}
+
+	private static final String UPDATE_EDITABLE = """
+			update profiles set display_name = :displayName, bio = :bio, birthdate = :birthdate,
+			    phone_number = :phoneNumber, website = :website, company = :company, location = :location,
+			    attributes = :attributes::jsonb, rejected_initial_values = :rejected::jsonb,
+			    updated_at = :updatedAt, version = :version
+			where user_id = :userId""";
+
+	private GenericExecuteSpec editable(GenericExecuteSpec statement, Profile profile) {
+		return statement.bind("userId", profile.userId())
 			.bind("displayName", Parameter.fromOrEmpty(profile.displayName(), String.class))
 			.bind("bio", Parameter.fromOrEmpty(profile.bio(), String.class))
 			.bind("birthdate", Parameter.fromOrEmpty(profile.birthdate(), LocalDate.class))
@@ -448,11 +470,7 @@ public class Profiles {
 			.bind("rejected", Parameter.fromOrEmpty(profile.rejectedInitialValues().isEmpty() ? null
 					: json.writeValueAsString(profile.rejectedInitialValues()), String.class))
 			.bind("updatedAt", profile.updatedAt())
-			.bind("version", profile.version())
-			.then()
-			.then(changedFields.isEmpty() ? Mono.empty()
-					: Mono.defer(() -> eventOutbox.updated(List.of(new ProfileEventOutbox.Change(profile, changedFields)),
-							profile.updatedAt())));
+			.bind("version", profile.version());
 	}
 
 	private Profile read(Readable row) {
