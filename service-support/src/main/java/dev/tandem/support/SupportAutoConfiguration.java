@@ -1,21 +1,36 @@
 package dev.tandem.support;
 
+import dev.tandem.support.data.UninterruptedTransactions;
 import dev.tandem.support.web.DatabaseDataProblems;
 import dev.tandem.support.web.ProblemResponses;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * Registers what both services share.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration",
+		beforeName = "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration")
 public class SupportAutoConfiguration {
 
 	@Bean
 	ProblemResponses problemResponses(JsonMapper json) {
 		return new ProblemResponses(json);
+	}
+
+	/**
+	 * The services' transactions: Spring's reactive ones, run to their end even when their caller cancels (see
+	 * {@link UninterruptedTransactions}). Boot's own operator backs off when this one is there.
+	 */
+	@Bean
+	@ConditionalOnBean(ReactiveTransactionManager.class)
+	TransactionalOperator transactionalOperator(ReactiveTransactionManager transactionManager) {
+		return new UninterruptedTransactions(TransactionalOperator.create(transactionManager));
 	}
 
 	@Bean

@@ -1,0 +1,55 @@
+package dev.tandem.support.data;
+
+import java.util.function.Function;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
+
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.reactive.TransactionCallback;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Transactions that run to their end even when whoever waits for them gives up. A cancelled subscription (a client
+ * that hangs up, a timeout) used to reach a transaction between its {@code BEGIN} and its end, and with r2dbc-pool
+ * that could leave the pooled connection open in the transaction: its locks held, the connection lost to the pool,
+ * or handed to the next caller, whose statements then ran inside the abandoned transaction and never committed
+ * (spring-framework#32115, r2dbc-pool#219). Here the transaction is subscribed to on its own, and a caller that
+ * cancels only stops waiting: the transaction commits or rolls back as it would have, and gives its connection back
+ * clean. That is what a servlet request does when its client hangs up, too.
+ *
+ * <p>A transactional {@link Flux} is collected before its first element is passed on; the services' transactions
+ * return a single value.
+ */
+public final class UninterruptedTransactions implements TransactionalOperator {
+
+	private final TransactionalOperator transactions;
+
+	public UninterruptedTransactions(TransactionalOperator transactions) {
+		this.transactions = transactions;
+	}
+
+	@Override
+	public <T> Mono<T> transactional(Mono<T> mono) {
+		return uninterrupted(transactions.transactional(mono));
+	}
+
+	@Override
+	public <T> Flux<T> execute(TransactionCallback<T> action) throws TransactionException {
+		return uninterrupted(transactions.execute(action).collectList()).flatMapIterable(Function.identity());
+	}
+
+	/**
+	 * Subscribes to {@code work} when the result is subscribed to, with the subscriber's context (its trace, say),
+	 * but not as part of the subscriber's chain: cancelling the result does not cancel the work.
+	 */
+	static <T> Mono<T> uninterrupted(Mono<T> work) {
+		return Mono.deferContextual(context -> {
+			Sinks.One<T> outcome = Sinks.one();
+			work.subscribe(outcome::tryEmitValue, outcome::tryEmitError, outcome::tryEmitEmpty, Context.of(context));
+			return outcome.asMono();
+		});
+	}
+}
