@@ -39,7 +39,7 @@ public final class ResourceServerSecurity {
 				rules.customize(exchanges);
 				exchanges.anyExchange().denyAll();
 			})
-			.oauth2ResourceServer(server -> server
+			.oauth2ResourceServer(server -> server.bearerTokenConverter(new BearerTokens())
 				.jwt(jwt -> jwt.jwtDecoder(decoder)
 					.jwtAuthenticationConverter(token -> TokenAuthorities.authenticate(token, rolesClaim)))
 				.authenticationEntryPoint(problems::unauthorized)
