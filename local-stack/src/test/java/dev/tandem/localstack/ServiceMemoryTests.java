@@ -32,6 +32,15 @@ class ServiceMemoryTests {
 	}
 
 	@Test
+	void collectsAnIdleServicesHeapWhereTheCollectorGivesItBack() {
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.15"))).contains("-XX:+UseSerialGC")
+			.noneMatch(option -> option.contains("G1"));
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("25.0.3")))
+			.contains("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=5000")
+			.doesNotContain("-XX:+UseSerialGC");
+	}
+
+	@Test
 	void theServicesJavaAcceptsTheDefaultOptions() throws Exception {
 		List<String> command = new java.util.ArrayList<>(List.of(ServiceJava.CHOSEN.executable().toString()));
 		command.addAll(LocalStack.DEFAULT_JAVA_OPTIONS);
