@@ -4,5 +4,14 @@
 # Usage: ./bench/run.sh [--quick]    (--quick: small numbers, to try the runner; not for figures). About 15 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# wrk loads the profile reads and writes (a load generator in C, as pgbench is); Debian has it.
+if ! command -v wrk >/dev/null; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		apt-get install -y -qq wrk >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
+	else
+		echo "bench: wrk is needed (Debian: sudo apt-get install wrk)" >&2
+		exit 1
+	fi
+fi
 ./mvnw -q -B -DskipTests package
 exec java -Dtandem.repository="$PWD" -jar bench/target/bench-*-exec.jar "$@"

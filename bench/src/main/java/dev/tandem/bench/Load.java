@@ -1,30 +1,30 @@
 package dev.tandem.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
-
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import org.HdrHistogram.Recorder;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * A closed-loop HTTP load: {@code connections} clients, each sending its next request when the previous answered,
- * for a warm-up and then a measured interval; latencies go into an HdrHistogram.
+ * A closed-loop HTTP load on {@code /api/profiles/me} from wrk, a separate process written in C as pgbench is: it
+ * takes little of the two cores the services share with it, so the comparison with pgbench is between the service
+ * and the database, not between two load generators. {@code connections} keep-alive connections, each sending its
+ * next request when the previous answered, every request with the token of the next of many users; first a warm-up
+ * run, then the measured one.
  */
 final class Load {
 
-	private Load() {
-	}
+	private static final Pattern FIGURES = Pattern.compile("TANDEM-FIGURES requests=(\\d+) duration_us=(\\d+) "
+			+ "errors=(\\d+) p50_us=(\\d+) p99_us=(\\d+) max_us=(\\d+)");
 
-	/** One request: method, path, bearer token and (for writes) a body. */
-	record Request(HttpMethod method, String path, String token, String contentType, byte[] body) {
+	private Load() {
 	}
 
 	/** What a measured interval gave. */
@@ -32,59 +32,61 @@ final class Load {
 			double maxMillis, long errors, long requests) {
 	}
 
-	static Result run(String name, String baseUrl, int connections, Duration warmUp, Duration measured,
-			IntFunction<Request> requests) throws InterruptedException {
-		ConnectionProvider pool = ConnectionProvider.builder(name).maxConnections(connections)
-			.pendingAcquireMaxCount(-1).build();
-		HttpClient client = HttpClient.create(pool).baseUrl(baseUrl).keepAlive(true);
-		Recorder recorder = new Recorder(3);
-		AtomicLong errors = new AtomicLong();
-		AtomicLong done = new AtomicLong();
-		long measureFrom = System.nanoTime() + warmUp.toNanos();
-		long stopAt = measureFrom + measured.toNanos();
-		AtomicLong sequence = new AtomicLong();
-		List<Mono<Void>> loops = new java.util.ArrayList<>();
-		for (int i = 0; i < connections; i++) {
-			loops.add(Mono.defer(() -> {
-				Request request = requests.apply((int) sequence.incrementAndGet());
-				long started = System.nanoTime();
-				return client.headers(headers -> {
-					headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + request.token());
-					if (request.body().length > 0) {
-						headers.set(HttpHeaderNames.CONTENT_TYPE, request.contentType());
-					}
-				})
-					.request(request.method())
-					.uri(request.path())
-					.send(request.body().length == 0 ? ByteBufFlux.empty() : ByteBufFlux.fromString(
-							Mono.just(new String(request.body(), java.nio.charset.StandardCharsets.UTF_8))))
-					.responseSingle((response, body) -> body.asByteArray()
-						.defaultIfEmpty(new byte[0])
-						.map(bytes -> response.status().code()))
-					.doOnNext(status -> {
-						long now = System.nanoTime();
-						if (started >= measureFrom && now <= stopAt) {
-							recorder.recordValue(Math.max(1, (now - started) / 1000));
-							done.incrementAndGet();
-							if (status >= 400) {
-								errors.incrementAndGet();
-							}
-						}
-					})
-					.onErrorResume(failure -> {
-						if (started >= measureFrom) {
-							errors.incrementAndGet();
-						}
-						return Mono.empty();
-					})
-					.then();
-			}).repeat(() -> System.nanoTime() < stopAt).then());
+	/**
+	 * @param method {@code GET} reads the caller's profile, {@code PATCH} changes its bio
+	 * @param tokens one bearer token per user; requests take them in turn
+	 */
+	static Result run(String name, String baseUrl, int connections, Duration warmUp, Duration measured, String method,
+			List<String> tokens) throws IOException, InterruptedException {
+		Path directory = Files.createTempDirectory("tandem-wrk");
+		try {
+			Path tokenFile = Files.write(directory.resolve("tokens"), tokens);
+			Path script = directory.resolve("profiles-me.lua");
+			try (InputStream source = Load.class.getResourceAsStream("profiles-me.lua")) {
+				Files.copy(source, script);
+			}
+			Map<String, String> environment = Map.of("TANDEM_BENCH_TOKENS", tokenFile.toString(), "TANDEM_BENCH_METHOD",
+					method);
+			if (!warmUp.isZero()) {
+				wrk(baseUrl, connections, warmUp, script, environment);
+			}
+			String output = wrk(baseUrl, connections, measured, script, environment);
+			Matcher figures = FIGURES.matcher(output);
+			if (!figures.find()) {
+				throw new IllegalStateException("wrk gave no figures:\n" + output);
+			}
+			long requests = Long.parseLong(figures.group(1));
+			double seconds = Long.parseLong(figures.group(2)) / 1e6;
+			return new Result(name, connections, requests / seconds, Long.parseLong(figures.group(4)) / 1000.0,
+					Long.parseLong(figures.group(5)) / 1000.0, Long.parseLong(figures.group(6)) / 1000.0,
+					Long.parseLong(figures.group(3)), requests);
 		}
-		Flux.merge(loops).blockLast(warmUp.plus(measured).plusMinutes(1));
-		pool.disposeLater().block(Duration.ofSeconds(10));
-		var histogram = recorder.getIntervalHistogram();
-		return new Result(name, connections, done.get() / (measured.toNanos() / 1e9),
-				histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
-				histogram.getMaxValue() / 1000.0, errors.get(), done.get());
+		finally {
+			try (var files = Files.walk(directory)) {
+				for (Path file : files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+					Files.deleteIfExists(file);
+				}
+			}
+		}
+	}
+
+	private static String wrk(String baseUrl, int connections, Duration duration, Path script,
+			Map<String, String> environment) throws IOException, InterruptedException {
+		// Two threads, one per core; a request that takes over 10 s counts as an error.
+		ProcessBuilder command = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + duration.toSeconds() + "s",
+				"--timeout", "10s", "-s", script.toString(), baseUrl).redirectErrorStream(true);
+		command.environment().putAll(environment);
+		Process process;
+		try {
+			process = command.start();
+		}
+		catch (IOException ex) {
+			throw new IOException("wrk is needed for the read and write benchmarks (Debian: apt-get install wrk)", ex);
+		}
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		if (process.waitFor() != 0) {
+			throw new IllegalStateException("wrk ended with status " + process.exitValue() + ":\n" + output);
+		}
+		return output;
 	}
 }
