@@ -18,8 +18,8 @@ import org.springframework.r2dbc.core.Parameter;
  */
 public class Outbox {
 
-	/** Appends the bound messages; its one placeholder takes a condition ({@code where ...}) or nothing. */
-	private static final String INSERT = """
+	/** Appends the bound messages; the placeholder takes a condition ({@code where ...}) or nothing. */
+	private static final String INSERT_WHERE = """
 			insert into outbox (event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
 			                    trace_parent)
 			select e.event_id::uuid, e.topic, e.message_key, e.event_type, e.source, e.subject,
@@ -29,6 +29,10 @@ public class Outbox {
 			     with ordinality as e(event_id, topic, message_key, event_type, source, subject, occurred_at, payload, n)
 			%s
 			order by e.n""";
+
+	private static final String INSERT = INSERT_WHERE.formatted("");
+
+	private static final String INSERT_IF_CHANGED = INSERT_WHERE.formatted("where exists (select 1 from change)");
 
 	private final DatabaseClient database;
 
@@ -71,17 +75,19 @@ public class Outbox {
 	 */
 	public Mono<Boolean> appendIfChanged(String change, UnaryOperator<GenericExecuteSpec> parameters,
 			List<OutboxMessage> messages) {
-		return Mono.deferContextual(context -> parameters
-			.apply(bind(database.sql("with change as (" + change + "),\nappended as ("
-					+ INSERT.formatted("where exists (select 1 from change)") + ")\nselect count(*) as changed from change"),
-					messages, traces == null ? null : traces.current(context)))
-			.map(row -> row.get("changed", Long.class))
-			.one()
-			.map(changed -> changed != null && changed > 0));
+		return Mono.deferContextual(context -> {
+			// Without messages, the change alone: no statement-level NOTIFY for an insert of nothing.
+			GenericExecuteSpec statement = messages.isEmpty()
+					? database.sql("with change as (" + change + ")\nselect count(*) as changed from change")
+					: bind(database.sql("with change as (" + change + "),\nappended as (" + INSERT_IF_CHANGED
+							+ ")\nselect count(*) as changed from change"), messages,
+							traces == null ? null : traces.current(context));
+			return parameters.apply(statement).map(row -> row.get("changed", Long.class)).one();
+		}).map(changed -> changed != null && changed > 0);
 	}
 
 	private Mono<Void> insert(List<OutboxMessage> messages, @Nullable String traceParent) {
-		return bind(database.sql(INSERT.formatted("")), messages, traceParent).then();
+		return bind(database.sql(INSERT), messages, traceParent).then();
 	}
 
 	private static GenericExecuteSpec bind(GenericExecuteSpec statement, List<OutboxMessage> messages,

@@ -56,7 +56,7 @@ class ProfileEditing {
 	 */
 	Mono<Profile> patch(Profile current, JsonNode patch, @Nullable String ifMatch) {
 		return Mono.defer(() -> {
-			Change change = change(current, patch, ifMatch);
+			Patched change = change(current, patch, ifMatch);
 			if (change.isNone()) {
 				return Mono.just(current);
 			}
@@ -68,7 +68,7 @@ class ProfileEditing {
 	/** The careful way: the user's and the row's lock, and the profile as it is under them. */
 	private Mono<Profile> locked(UUID userId, JsonNode patch, @Nullable String ifMatch) {
 		return profiles.lock(userId).switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId))).flatMap(current -> {
-			Change change = change(current, patch, ifMatch);
+			Patched change = change(current, patch, ifMatch);
 			return change.isNone() ? Mono.just(current)
 					: profiles.update(change.profile(), change.fields()).thenReturn(change.profile());
 		}).as(transactions::transactional);
@@ -78,18 +78,18 @@ class ProfileEditing {
 	 * What {@code patch} makes of {@code current}: the version advanced, the time of the change, and the fields it
 	 * changes.
 	 */
-	private Change change(Profile current, JsonNode patch, @Nullable String ifMatch) {
+	private Patched change(Profile current, JsonNode patch, @Nullable String ifMatch) {
 		if (ifMatch != null && !matches(ifMatch, current.version())) {
 			throw new StaleProfile(ifMatch, current.version());
 		}
 		Profile changed = ProfilePatch.apply(current, patch, clock.instant().truncatedTo(ChronoUnit.MICROS), schema);
 		Set<String> changedFields = changed.changedSince(current);
 		// Nothing to change: same version, same ETag, no event.
-		return new Change(changed, changedFields, changedFields.isEmpty() && current.rejectedInitialValues().isEmpty());
+		return new Patched(changed, changedFields, changedFields.isEmpty() && current.rejectedInitialValues().isEmpty());
 	}
 
 	/** A patched profile and the fields that changed; none when the patch changes nothing. */
-	private record Change(Profile profile, Set<String> fields, boolean isNone) {
+	private record Patched(Profile profile, Set<String> fields, boolean isNone) {
 	}
 
 	static String etag(long version) {

@@ -445,8 +445,15 @@ public class Profiles {
 	 * @return whether it was written; false if the profile changed (or went) since it was read at that version
 	 */
 	Mono<Boolean> updateIfAt(long expectedVersion, Profile profile, Set<String> changedFields) {
-		return eventOutbox.updatedIf(UPDATE_EDITABLE + " and version = :expectedVersion returning 1",
-				statement -> editable(statement, profile).bind("expectedVersion", expectedVersion),
+		// The user's advisory lock first, as every other change takes it: an uncorrelated subquery, evaluated once
+		// before any row is locked. A batch of user events applying to the same user waits for this statement, and
+		// then sees its outcome; this one, having waited for such a batch, finds the version it changed.
+		return eventOutbox.updatedIf(UPDATE_EDITABLE + """
+				  and version = :expectedVersion
+				  and (select count(pg_advisory_xact_lock(hashtextextended(:lockKey, 0)))) = 1
+				returning 1""",
+				statement -> editable(statement, profile).bind("expectedVersion", expectedVersion)
+					.bind("lockKey", profile.userId().toString()),
 				new ProfileEventOutbox.Change(profile, changedFields), profile.updatedAt());
 	}
 

@@ -1,15 +1,23 @@
 package dev.tandem.profile.profiles;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserUpdated;
 import dev.tandem.profile.ProfileIntegrationTest;
 import org.junit.jupiter.api.Test;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +27,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Changes are made optimistically against the profile as read, and again under the locks when the profile changed in
@@ -37,6 +46,9 @@ class ProfileEditingIntegrationTests {
 
 	@Autowired
 	DatabaseClient database;
+
+	@Autowired
+	ConnectionFactory connections;
 
 	@Test
 	void writesTheChangeAndItsEventTogether() {
@@ -72,7 +84,7 @@ class ProfileEditingIntegrationTests {
 		Profile read = profiles.findById(userId).block();
 		// A user event that changes what the profile shows advances its version.
 		profiles.applyAll(List.of(new UserUpdated(userId, 2, Instant.now(), "rhea", "rhea@elsewhere.example", "Rhea", "",
-				true, java.util.Set.of("email"))), Instant.now()).block();
+				true, Set.of("email"))), Instant.now()).block();
 
 		assertThatExceptionOfType(StaleProfile.class)
 			.isThrownBy(() -> editing.patch(read, patch("{\"bio\": \"Too late.\"}"), "\"1\"").block());
@@ -120,6 +132,68 @@ class ProfileEditingIntegrationTests {
 
 		assertThat(unchanged.version()).isEqualTo(2);
 		assertThat(eventVersionsOf(userId)).containsExactly(1L, 2L);
+	}
+
+	@Test
+	void waitsForABatchOfUserEventsThatHoldsTheUsersLockAndThenSeesItsOutcome() throws Exception {
+		UUID userId = existingProfile("uma");
+		Profile read = profiles.findById(userId).block();
+		// A batch of this user's events under way: its transaction holds the user's advisory lock, as the consumer's do.
+		Connection batch = Mono.from(connections.create()).block();
+		try {
+			Mono.from(batch.beginTransaction()).block();
+			rows(batch, "select count(pg_advisory_xact_lock(hashtextextended($1, 0)))", userId);
+
+			CompletableFuture<Profile> edit = editing.patch(read, patch("{\"bio\": \"After the batch.\"}"), null).toFuture();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> sessionsWaitingForAnAdvisoryLock() > 0);
+			assertThat(edit).isNotDone();
+			// The batch changes what the profile shows, and commits.
+			rows(batch, "update profiles set email = 'uma@elsewhere.example', version = version + 1 where user_id = $1::uuid",
+					userId);
+			Mono.from(batch.commitTransaction()).block();
+
+			Profile changed = edit.get(10, TimeUnit.SECONDS);
+			assertThat(changed.version()).isEqualTo(3);
+			assertThat(changed.email()).isEqualTo("uma@elsewhere.example");
+		}
+		finally {
+			Mono.from(batch.close()).block();
+		}
+		Profile stored = profiles.findById(userId).block();
+		assertThat(stored.bio()).isEqualTo("After the batch.");
+		assertThat(stored.email()).isEqualTo("uma@elsewhere.example");
+		assertThat(stored.version()).isEqualTo(3);
+	}
+
+	@Test
+	void clearsRejectedRegistrationValuesAtTheFirstEditWithoutAnEvent() {
+		UUID userId = UUID.randomUUID();
+		profiles.createFor(new UserCreated(userId, 1, Instant.now(), "vera", "vera@example.com", "Vera", "", true,
+				Map.of("website", "ftp://not.the.web")), Instant.now()).block();
+		Profile read = profiles.findById(userId).block();
+		assertThat(read.rejectedInitialValues()).isNotEmpty();
+
+		Profile changed = editing.patch(read, patch("{}"), null).block();
+
+		Profile stored = profiles.findById(userId).block();
+		assertThat(stored.rejectedInitialValues()).isEmpty();
+		assertThat(stored.version()).isEqualTo(changed.version()).isEqualTo(2);
+		assertThat(eventVersionsOf(userId)).containsExactly(1L);
+	}
+
+	private static void rows(Connection connection, String sql, UUID userId) {
+		Flux.from(connection.createStatement(sql).bind("$1", userId.toString())
+			.execute()).flatMap(Result::getRowsUpdated).blockLast();
+	}
+
+	private long sessionsWaitingForAnAdvisoryLock() {
+		return database.sql("""
+				select count(*) from pg_stat_activity
+				where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'""")
+			.map(row -> row.get(0, Long.class))
+			.one()
+			.block();
 	}
 
 	/** The versions of the user's profile events in the outbox, in the order they were written. */
