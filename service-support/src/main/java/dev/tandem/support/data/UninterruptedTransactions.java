@@ -2,6 +2,8 @@ package dev.tandem.support.data;
 
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -18,12 +20,16 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * or handed to the next caller, whose statements then ran inside the abandoned transaction and never committed
  * (spring-framework#32115, r2dbc-pool#219). Here the transaction is subscribed to on its own, and a caller that
  * cancels only stops waiting: the transaction commits or rolls back as it would have, and gives its connection back
- * clean. That is what a servlet request does when its client hangs up, too.
+ * clean. That is what a servlet request does when its client hangs up, too. The price: a caller's timeout no longer
+ * ends its transaction, so a retry after a timeout may queue behind the attempt it gave up on, and a failure after the
+ * caller left reaches only the log.
  *
  * <p>A transactional {@link Flux} is collected before its first element is passed on; the services' transactions
  * return a single value.
  */
 public final class UninterruptedTransactions implements TransactionalOperator {
+
+	private static final Logger log = LoggerFactory.getLogger(UninterruptedTransactions.class);
 
 	private final TransactionalOperator transactions;
 
@@ -48,7 +54,13 @@ public final class UninterruptedTransactions implements TransactionalOperator {
 	static <T> Mono<T> uninterrupted(Mono<T> work) {
 		return Mono.deferContextual(context -> {
 			Sinks.One<T> outcome = Sinks.one();
-			work.subscribe(outcome::tryEmitValue, outcome::tryEmitError, outcome::tryEmitEmpty, Context.of(context));
+			work.subscribe(outcome::tryEmitValue, failure -> {
+				if (outcome.currentSubscriberCount() == 0) {
+					// Nobody waits for the answer any more: the log is the only place the failure can go.
+					log.warn("A transaction whose caller had given up failed", failure);
+				}
+				outcome.tryEmitError(failure);
+			}, outcome::tryEmitEmpty, Context.of(context));
 			return outcome.asMono();
 		});
 	}

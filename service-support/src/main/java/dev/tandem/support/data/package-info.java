@@ -1,5 +1,5 @@
 /**
- * Small pieces of SQL both services build the same way.
+ * The database work both services do the same way: pieces of SQL, and transactions that run to their end.
  */
 @NullMarked
 package dev.tandem.support.data;
