@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # wrk loads the profile reads and writes (a load generator in C, as pgbench is); Debian has it.
 if ! command -v wrk >/dev/null; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "bench: installing wrk from Debian's packages"
 		apt-get install -y -qq wrk >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
 	else
 		echo "bench: wrk is needed (Debian: sudo apt-get install wrk)" >&2

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -63,7 +64,7 @@ final class Load {
 		}
 		finally {
 			try (var files = Files.walk(directory)) {
-				for (Path file : files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+				for (Path file : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
 					Files.deleteIfExists(file);
 				}
 			}

@@ -113,7 +113,7 @@ final class ClassDataArchive {
 	 */
 	private static String stamp(Path jar, List<String> jvmOptions) throws IOException {
 		String facts = String.join("\n", jar.toAbsolutePath().toString(), String.valueOf(Files.size(jar)),
-				String.valueOf(Files.getLastModifiedTime(jar).toMillis()), java(), ServiceJava.CHOSEN.version().toString(),
+				String.valueOf(Files.getLastModifiedTime(jar).toMillis()), java(), ServiceJava.CHOSEN.version().toString(), ServiceJava.CHOSEN.build(),
 				String.join(" ", jvmOptions));
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(facts.getBytes(StandardCharsets.UTF_8));

@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Java the services run on. {@code TANDEM_SERVICE_JAVA_HOME} names it; otherwise it is the newest JDK of this
@@ -38,7 +41,7 @@ public record ServiceJava(Path home, Runtime.Version version) {
 	 * @param installed where other JDKs are installed, each in a directory of its own
 	 * @throws IllegalStateException if the configured directory holds no JDK the services can run on
 	 */
-	static ServiceJava choose(String configured, Path current, Runtime.Version currentVersion, Path installed) {
+	static ServiceJava choose(@Nullable String configured, Path current, Runtime.Version currentVersion, Path installed) {
 		if (configured != null && !configured.isBlank()) {
 			Path home = Path.of(configured.trim());
 			return of(home).filter(java -> java.version().feature() >= OLDEST)
@@ -50,7 +53,8 @@ public record ServiceJava(Path home, Runtime.Version version) {
 		if (Files.isDirectory(installed)) {
 			try (Stream<Path> homes = Files.list(installed)) {
 				homes.sorted().map(ServiceJava::of).flatMap(Optional::stream)
-					.filter(java -> java.version().feature() >= OLDEST)
+					// Early-access builds only when named.
+					.filter(java -> java.version().feature() >= OLDEST && java.version().pre().isEmpty())
 					.forEach(candidates::add);
 			}
 			catch (IOException ex) {
@@ -67,7 +71,7 @@ public record ServiceJava(Path home, Runtime.Version version) {
 			return Optional.empty();
 		}
 		try {
-			Map<String, String> release = new java.util.HashMap<>();
+			Map<String, String> release = new HashMap<>();
 			for (String line : Files.readAllLines(home.resolve("release"))) {
 				int equals = line.indexOf('=');
 				if (equals > 0) {
@@ -80,6 +84,20 @@ public record ServiceJava(Path home, Runtime.Version version) {
 		}
 		catch (IOException | IllegalArgumentException ex) {
 			return Optional.empty();
+		}
+	}
+
+	/**
+	 * What tells one build of the JVM from another of the same version (the size and time of its {@code libjvm.so}):
+	 * a cache made by one build is refused by another.
+	 */
+	String build() {
+		Path jvm = home.resolve("lib").resolve("server").resolve("libjvm.so");
+		try {
+			return Files.size(jvm) + "@" + Files.getLastModifiedTime(jvm).toMillis();
+		}
+		catch (IOException ex) {
+			return "unknown";
 		}
 	}
 

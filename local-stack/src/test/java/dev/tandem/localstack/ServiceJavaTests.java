@@ -54,6 +54,16 @@ class ServiceJavaTests {
 	}
 
 	@Test
+	void leavesEarlyAccessBuildsAloneUnlessNamed() throws IOException {
+		Path current = jdk("java-17", "17.0.15");
+		Path earlyAccess = jdk("jdk-26", "26-ea");
+
+		assertThat(ServiceJava.choose(null, current, SEVENTEEN, jvms).home()).isEqualTo(current);
+		assertThat(ServiceJava.choose(earlyAccess.toString(), current, SEVENTEEN, jvms).home())
+			.isEqualTo(earlyAccess.toRealPath());
+	}
+
+	@Test
 	void takesTheConfiguredJdkEvenWhenANewerOneIsInstalled() throws IOException {
 		Path current = jdk("java-17", "17.0.15");
 		Path configured = jdk("jdk-21", "21.0.5");
