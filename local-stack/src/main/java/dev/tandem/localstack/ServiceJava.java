@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * The Java the services run on. {@code TANDEM_SERVICE_JAVA_HOME} names it; otherwise it is the newest JDK of this
  * process's own and those installed side by side with it ({@code /usr/lib/jvm}), because a newer JVM starts the
  * services from an ahead-of-time cache (Java 25, JEP 483 and 515) and packs objects tighter (compact object headers,
- * JEP 519): on the same machine, profile-service is ready in 3.7 s on Java 25 against 6 s on Java 17, and holds less
- * memory. The services are built for Java 17, so any JDK from 17 on will do.
+ * JEP 519): on the same machine, profile-service was ready in 3.5 to 4 s on Java 25 against 6 s on Java 17 (both with
+ * the serial collector; docs/benchmarks.md). The services are built for Java 17, so any JDK from 17 on will do.
  *
  * @param home the JDK's directory, the one holding {@code bin/java}
  * @param version its version, as its {@code release} file gives it
