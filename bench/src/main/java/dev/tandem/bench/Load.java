@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+
+import dev.tandem.localstack.LocalStack;
 
 /**
  * A closed-loop HTTP load on {@code /api/profiles/me} from wrk, a separate process written in C as pgbench is: it
@@ -63,11 +63,7 @@ final class Load {
 					Long.parseLong(figures.group(3)), requests);
 		}
 		finally {
-			try (var files = Files.walk(directory)) {
-				for (Path file : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-					Files.deleteIfExists(file);
-				}
-			}
+			LocalStack.deleteRecursively(directory);
 		}
 	}
 
