@@ -33,6 +33,11 @@ import org.springframework.stereotype.Service;
  * in the same id range, so neither side is ever held whole in memory. A user without a profile is missing one; a
  * profile whose user identity-service does not have (asked once more, by id) is orphaned. Repair creates the missing profiles from the
  * users' facts and removes the orphans (with a tombstone), through the same idempotent statements the consumer uses.
+ * <p>
+ * A user found without a profile may only be on its way: its {@code UserCreated} still in the outbox, in Kafka or in
+ * the consumer's batch. A run that only measures looks at those users again once {@link ReconciliationSettings#grace}
+ * has passed, and counts only the ones still without a profile; a repair creates them at once, which the consumer's
+ * statements make harmless when the event then arrives.
  */
 @Service
 class Reconciliation {
@@ -49,14 +54,18 @@ class Reconciliation {
 
 	private final Clock clock;
 
+	private final ReconciliationSettings settings;
+
 	private final AtomicLong missing = new AtomicLong();
 
 	private final AtomicLong orphaned = new AtomicLong();
 
-	Reconciliation(IdentityClient identity, Profiles profiles, Clock clock, MeterRegistry meters) {
+	Reconciliation(IdentityClient identity, Profiles profiles, Clock clock, ReconciliationSettings settings,
+			MeterRegistry meters) {
 		this.identity = identity;
 		this.profiles = profiles;
 		this.clock = clock;
+		this.settings = settings;
 		Gauge.builder("tandem.profiles.drift", missing, AtomicLong::get)
 			.tag("kind", "missing")
 			.description("Users without a profile, at the last reconciliation")
@@ -74,6 +83,7 @@ class Reconciliation {
 			.expand(page -> page.next() == null ? Mono.empty() : identity.users(page.next(), PAGE))
 			.concatMap(page -> compare(page.items(), tally, repair, started))
 			.then(Mono.defer(() -> orphansAfter(tally.last, tally, repair, started)))
+			.then(Mono.defer(() -> recheck(tally)))
 			.then(Mono.fromSupplier(() -> {
 				ReconciliationReport report = tally.report(repair, Duration.between(started, clock.instant()));
 				missing.set(repair ? 0 : report.missingProfiles());
@@ -100,6 +110,10 @@ class Reconciliation {
 			Instant now = clock.instant();
 			for (UserFacts user : users) {
 				if (!profileIds.contains(user.userId())) {
+					if (!repair && tally.rechecked.size() < settings.maxRechecked()) {
+						tally.recheckLater(user.userId(), now);
+						continue;
+					}
 					tally.missing(user.userId());
 					repairs.add(new UserUpdated(user.userId(), user.version(), now, user.username(), user.email(),
 							user.firstName(), user.lastName(), user.active(), Set.of()));
@@ -117,6 +131,28 @@ class Reconciliation {
 				return repair && !repairs.isEmpty() ? profiles.applyAll(repairs, now).then() : Mono.<Void>empty();
 			});
 		});
+	}
+
+	/**
+	 * Looks again, once the grace has passed since the first of them was found, at the users found without a
+	 * profile; those that still have none are missing.
+	 */
+	private Mono<Void> recheck(Tally tally) {
+		Instant first = tally.firstRecheckedAt;
+		if (first == null) {
+			return Mono.empty();
+		}
+		Duration wait = Duration.between(clock.instant(), first.plus(settings.grace()));
+		return Mono.delay(wait.isNegative() ? Duration.ZERO : wait)
+			.thenMany(Flux.fromIterable(tally.rechecked).buffer(PAGE))
+			.concatMap(ids -> profiles.findAll(ids).map(Profile::userId).collect(Collectors.toSet()).doOnNext(found -> {
+				for (UUID id : ids) {
+					if (!found.contains(id)) {
+						tally.missing(id);
+					}
+				}
+			}))
+			.then();
 	}
 
 	/** Every profile after the last user: orphans, once confirmed. */
@@ -176,9 +212,21 @@ class Reconciliation {
 
 		final List<UUID> missingSample = new ArrayList<>();
 
+		/** Users found without a profile, to be looked at again after the grace (runs that only measure). */
+		final List<UUID> rechecked = new ArrayList<>();
+
+		@Nullable Instant firstRecheckedAt;
+
 		final List<UUID> orphanedSample = new ArrayList<>();
 
 		@Nullable UUID last;
+
+		void recheckLater(UUID userId, Instant now) {
+			if (firstRecheckedAt == null) {
+				firstRecheckedAt = now;
+			}
+			rechecked.add(userId);
+		}
 
 		void missing(UUID userId) {
 			missingCount++;

@@ -1,0 +1,113 @@
+package dev.tandem.profile.reconciliation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tandem.events.user.UserCreated;
+import dev.tandem.profile.ProfileIntegrationTest;
+import dev.tandem.profile.identity.UserFacts;
+import dev.tandem.profile.profiles.Profiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A reconciliation that only measures counts a user as missing a profile only when the profile is still not there
+ * once the grace has passed: a user whose {@code UserCreated} was on its way is not drift. identity-service's
+ * internal API is played by a small HTTP server answering what the real one answers for these users.
+ */
+@ProfileIntegrationTest
+class ReconciliationIntegrationTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static volatile List<UserFacts> users = List.of();
+
+	private static final DisposableServer identity = HttpServer.create()
+		.host("127.0.0.1")
+		.port(0)
+		.route(routes -> routes
+			.post("/oauth2/token", (request, response) -> response.header("Content-Type", "application/json")
+				.sendString(Mono.just("{\"access_token\":\"internal\",\"token_type\":\"Bearer\",\"expires_in\":3600}")))
+			.get("/internal/users", (request, response) -> response.header("Content-Type", "application/json")
+				.sendString(Mono.fromSupplier(() -> JSON.writeValueAsString(
+						Map.of("items", users.stream().sorted(Comparator.comparing(UserFacts::userId)).toList())))))
+			// Users this test does not know (profiles other tests made) are unknown, as they would be there.
+			.get("/internal/users/{id}", (request, response) -> response.status(404).send()))
+		.bindNow();
+
+	@DynamicPropertySource
+	static void identityService(DynamicPropertyRegistry properties) {
+		properties.add("tandem.identity.base-url", () -> "http://127.0.0.1:" + identity.port());
+		properties.add("tandem.identity.client-secret", () -> "s3cret");
+		properties.add("tandem.reconciliation.grace", () -> "3s");
+	}
+
+	@AfterAll
+	static void stopIdentityService() {
+		identity.disposeNow();
+	}
+
+	@Autowired
+	Reconciliation reconciliation;
+
+	@Autowired
+	Profiles profiles;
+
+	@Test
+	void countsOnlyTheUsersStillWithoutAProfileOnceTheGraceHasPassed() {
+		UserFacts withProfile = user("settled");
+		UserFacts onItsWay = user("on-its-way");
+		UserFacts lost = user("lost");
+		users = List.of(withProfile, onItsWay, lost);
+		profiles.applyAll(List.of(created(withProfile)), Instant.now()).block(Duration.ofSeconds(10));
+		// The consumer applies the second user's UserCreated a second into the run, within the grace.
+		Mono<Long> arrives = Mono.delay(Duration.ofSeconds(1))
+			.then(profiles.applyAll(List.of(created(onItsWay)), Instant.now()));
+
+		ReconciliationReport report = Mono.zip(reconciliation.run(false), arrives)
+			.map(both -> both.getT1())
+			.block(Duration.ofSeconds(30));
+
+		assertThat(report).isNotNull();
+		assertThat(report.missingProfiles()).isEqualTo(1);
+		assertThat(report.missingSample()).containsExactly(lost.userId());
+		assertThat(report.millis()).isGreaterThanOrEqualTo(3000);
+	}
+
+	@Test
+	void aRepairCreatesTheMissingProfilesAtOnceWithoutWaitingForTheGrace() {
+		UserFacts lost = user("repaired");
+		users = List.of(lost);
+
+		ReconciliationReport report = reconciliation.run(true).block(Duration.ofSeconds(30));
+
+		assertThat(report).isNotNull();
+		assertThat(report.missingSample()).containsExactly(lost.userId());
+		assertThat(report.millis()).isLessThan(3000);
+		assertThat(profiles.findById(lost.userId()).block(Duration.ofSeconds(10))).isNotNull();
+	}
+
+	private static UserFacts user(String name) {
+		String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+		return new UserFacts(UUID.randomUUID(), 1, username, username + "@example.com", "", "", true);
+	}
+
+	private static UserCreated created(UserFacts user) {
+		return new UserCreated(user.userId(), user.version(), Instant.now(), user.username(), user.email(),
+				user.firstName(), user.lastName(), user.active(), null);
+	}
+}
