@@ -96,6 +96,12 @@ class ProfileEditing {
 		return "\"" + version + "\"";
 	}
 
+	/**
+	 * Whether {@code If-Match} names the version. A weak tag ({@code W/"3"}) counts as its strong one, although RFC
+	 * 9110 compares strongly here: the tag is the version number, never a hash of bytes, and a gateway that
+	 * compresses answers (nginx's gzip, say) weakens the ETags it passes on, so a client behind it could otherwise
+	 * never make a conditional change.
+	 */
 	private static boolean matches(String ifMatch, long version) {
 		for (String candidate : ifMatch.split(",")) {
 			String tag = candidate.strip();

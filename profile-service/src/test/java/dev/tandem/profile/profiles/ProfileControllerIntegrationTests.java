@@ -212,6 +212,25 @@ class ProfileControllerIntegrationTests {
 	}
 
 	@Test
+	void takesAWeakenedETagOfTheCurrentVersionAsThatVersion() {
+		UUID userId = existingProfile("hester");
+		patchMe(userId, Map.of("bio", "v2")).expectStatus().isOk();
+
+		// As a client behind a compressing gateway sends it back: W/"2" for the "2" the service answered.
+		http.patch().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId)))
+			.header(HttpHeaders.IF_MATCH, "W/\"1\", W/\"2\"").contentType(MERGE_PATCH).bodyValue(Map.of("bio", "v3"))
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"3\"");
+		http.patch().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId)))
+			.header(HttpHeaders.IF_MATCH, "W/\"2\"").contentType(MERGE_PATCH).bodyValue(Map.of("bio", "lost update"))
+			.exchange()
+			.expectStatus().isEqualTo(412);
+
+		assertThat(profiles.findById(userId).block().bio()).isEqualTo("v3");
+	}
+
+	@Test
 	void forbidsChangingSomeoneElsesProfileButLetsAnAdmin() {
 		UUID userId = existingProfile("iris");
 
