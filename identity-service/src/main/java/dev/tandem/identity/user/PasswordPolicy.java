@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.nulabinc.zxcvbn.StandardDictionaries;
+import com.nulabinc.zxcvbn.StandardKeyboards;
 import com.nulabinc.zxcvbn.Zxcvbn;
+import com.nulabinc.zxcvbn.ZxcvbnBuilder;
+import com.nulabinc.zxcvbn.matchers.Dictionary;
 
 import org.springframework.stereotype.Component;
 
@@ -22,11 +25,21 @@ class PasswordPolicy {
 
 	private final Map<String, Integer> commonPasswords;
 
-	private final Zxcvbn strength = new Zxcvbn();
+	private final Zxcvbn strength;
 
 	PasswordPolicy() {
 		try {
-			this.commonPasswords = StandardDictionaries.PASSWORDS_LOADER.load().getRankedDictionary();
+			// Loaded once for both checks: the estimator's own copy of the password list is the common-password list,
+			// so the service does not hold 30 000 passwords twice (some 3 MB of heap).
+			List<Dictionary> dictionaries = StandardDictionaries.loadAllDictionaries();
+			this.commonPasswords = dictionaries.stream()
+				.filter(dictionary -> dictionary.getName().equals(StandardDictionaries.PASSWORDS))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("zxcvbn has no common-password list"))
+				.getRankedDictionary();
+			this.strength = new ZxcvbnBuilder().dictionaries(dictionaries)
+				.keyboards(StandardKeyboards.loadAllKeyboards())
+				.build();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("the common-password list could not be read", ex);
