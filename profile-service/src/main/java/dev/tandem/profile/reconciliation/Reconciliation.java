@@ -36,8 +36,8 @@ import org.springframework.stereotype.Service;
  * <p>
  * A user found without a profile may only be on its way: its {@code UserCreated} still in the outbox, in Kafka or in
  * the consumer's batch. A run that only measures looks at those users again once {@link ReconciliationSettings#grace}
- * has passed, and counts only the ones still without a profile; a repair creates them at once, which the consumer's
- * statements make harmless when the event then arrives.
+ * has passed, and counts only the ones still without a profile (and still users); a repair creates them at once,
+ * which the consumer's statements make harmless when the event then arrives.
  */
 @Service
 class Reconciliation {
@@ -134,24 +134,25 @@ class Reconciliation {
 	}
 
 	/**
-	 * Looks again, once the grace has passed since the first of them was found, at the users found without a
-	 * profile; those that still have none are missing.
+	 * Looks again at the users found without a profile, once each has had the grace (the wait runs from the last
+	 * one found, so it adds at most the grace to the run). Those whose profile came since are counted with the
+	 * profiles; those still without one are missing, unless identity-service, asked again by id, no longer has the
+	 * user (deleted meanwhile).
 	 */
 	private Mono<Void> recheck(Tally tally) {
-		Instant first = tally.firstRecheckedAt;
-		if (first == null) {
+		Instant last = tally.lastRecheckedAt;
+		if (last == null) {
 			return Mono.empty();
 		}
-		Duration wait = Duration.between(clock.instant(), first.plus(settings.grace()));
+		Duration wait = Duration.between(clock.instant(), last.plus(settings.grace()));
 		return Mono.delay(wait.isNegative() ? Duration.ZERO : wait)
 			.thenMany(Flux.fromIterable(tally.rechecked).buffer(PAGE))
-			.concatMap(ids -> profiles.findAll(ids).map(Profile::userId).collect(Collectors.toSet()).doOnNext(found -> {
-				for (UUID id : ids) {
-					if (!found.contains(id)) {
-						tally.missing(id);
-					}
-				}
+			.concatMap(ids -> profiles.findAll(ids).map(Profile::userId).collect(Collectors.toSet()).flatMapMany(found -> {
+				tally.profiles.addAndGet(found.size());
+				return Flux.fromIterable(ids).filter(id -> !found.contains(id));
 			}))
+			.flatMapSequential(id -> identity.user(id).map(UserFacts::userId), 8)
+			.doOnNext(tally::missing)
 			.then();
 	}
 
@@ -215,16 +216,14 @@ class Reconciliation {
 		/** Users found without a profile, to be looked at again after the grace (runs that only measure). */
 		final List<UUID> rechecked = new ArrayList<>();
 
-		@Nullable Instant firstRecheckedAt;
+		@Nullable Instant lastRecheckedAt;
 
 		final List<UUID> orphanedSample = new ArrayList<>();
 
 		@Nullable UUID last;
 
 		void recheckLater(UUID userId, Instant now) {
-			if (firstRecheckedAt == null) {
-				firstRecheckedAt = now;
-			}
+			lastRecheckedAt = now;
 			rechecked.add(userId);
 		}
 
