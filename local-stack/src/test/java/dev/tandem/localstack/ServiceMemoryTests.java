@@ -36,8 +36,10 @@ class ServiceMemoryTests {
 		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.15"))).contains("-XX:+UseSerialGC")
 			.noneMatch(option -> option.contains("G1"));
 		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("25.0.3")))
-			.contains("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=5000", "-XX:-G1PeriodicGCInvokesConcurrent")
-			.doesNotContain("-XX:+UseSerialGC");
+			.contains("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=5000", "-XX:-G1PeriodicGCInvokesConcurrent",
+					"-XX:MaxHeapFreeRatio=15", "-XX:GCTimeRatio=49")
+			.doesNotContain("-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=30");
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.15"))).contains("-XX:MaxHeapFreeRatio=30");
 	}
 
 	@Test

@@ -42,7 +42,7 @@ class PasswordPolicy {
 				.build();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("the common-password list could not be read", ex);
+			throw new UncheckedIOException("zxcvbn's dictionaries and keyboards could not be read", ex);
 		}
 	}
 
