@@ -46,12 +46,15 @@ class ReconciliationIntegrationTests {
 		.host("127.0.0.1")
 		.port(0)
 		.route(routes -> routes
-			.post("/oauth2/token", (request, response) -> response.header("Content-Type", "application/json")
-				.sendString(Mono.just("{\"access_token\":\"internal\",\"token_type\":\"Bearer\",\"expires_in\":3600}")))
+			.post("/oauth2/token", (request, response) -> request.receive().then().then(Mono.defer(() -> Mono.from(response
+				.header("Content-Type", "application/json")
+				.sendString(Mono.just("{\"access_token\":\"internal\",\"token_type\":\"Bearer\",\"expires_in\":3600}"))))))
 			.get("/internal/users", (request, response) -> response.header("Content-Type", "application/json")
 				.sendString(Mono.fromSupplier(() -> {
-					String page = JSON.writeValueAsString(
-							Map.of("items", users.stream().sorted(Comparator.comparing(UserFacts::userId)).toList()));
+					// In PostgreSQL's order of uuids (their text's order), as identity-service pages; Java's UUID
+					// compares signed halves and would put some ids elsewhere.
+					String page = JSON.writeValueAsString(Map.of("items",
+							users.stream().sorted(Comparator.comparing(user -> user.userId().toString())).toList()));
 					onPageServed.run();
 					return page;
 				})))
