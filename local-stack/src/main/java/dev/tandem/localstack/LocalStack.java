@@ -45,7 +45,7 @@ public final class LocalStack implements AutoCloseable {
 			// G1 collects an idle service every 5 s and hands back the heap a load grew (JEP 346); the serial
 			// collector keeps what it grew until a full collection, which an idle service may never have. The idle
 			// collection is a full one, not a concurrent cycle: a cycle shrinks the heap only by the old regions it
-			// found empty, and left profile-service with 114 MiB committed for 46 MiB used; a full collection (some
+			// found empty, and left profile-service with 112 MiB committed for 45 MiB used; a full collection (some
 			// 60 ms, only when no other collection ran for 5 s) compacts it to what is live plus 10 to 15 %. Under
 			// load the heap may grow sooner (GC time 2 % instead of 8 %): from so small a heap, profile-service
 			// started a marking cycle every few young collections during a bulk import (docs/benchmarks.md, item 17).
