@@ -42,6 +42,44 @@ final class ClassDataArchive {
 	record Launch(Path jar, List<String> jvmOptions) {
 	}
 
+	/** The archive a Java makes: the ahead-of-time cache from Java 25 on, an AppCDS archive before. */
+	private enum Kind {
+
+		// Java 25 records the training start and makes the cache from it as the JVM exits (JEP 514).
+		AHEAD_OF_TIME_CACHE("aot", "-XX:AOTCacheOutput=", "-XX:AOTCache="),
+
+		APP_CDS("jsa", "-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile=");
+
+		final String extension;
+
+		final String making;
+
+		final String using;
+
+		Kind(String extension, String making, String using) {
+			this.extension = extension;
+			this.making = making;
+			this.using = using;
+		}
+
+		static Kind of(ServiceJava java) {
+			return java.hasAheadOfTimeCache() ? AHEAD_OF_TIME_CACHE : APP_CDS;
+		}
+
+		/** The options a start from {@code archive} adds. */
+		List<String> using(Path archive) {
+			// A cache the JVM finds unusable (another JVM build, say) is ignored with a warning: the start goes on.
+			if (this == APP_CDS) {
+				return List.of(using + archive);
+			}
+			// Mapped where it was made, not relocated: since Java 20 the JVM moves the archive to a random address by
+			// default, rewriting every pointer in it. Mapped as made, 64 of its 115 MiB stay clean pages of the file,
+			// and profile-service was ready 0.3 to 0.6 s sooner (docs/benchmarks.md). Where that address is taken,
+			// the JVM relocates after all.
+			return List.of(using + archive, "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
+		}
+	}
+
 	/**
 	 * @param trainingArguments the service's arguments; the training start uses them to create its beans (it
 	 *        connects to the database as a real start does)
@@ -58,8 +96,8 @@ final class ClassDataArchive {
 			// are made where they are used; the archive gets its name only once complete.
 			Path directory = cds.resolve(stamp(jar, jvmOptions));
 			Path extracted = directory.resolve("app").resolve(jar.getFileName());
-			ServiceJava java = ServiceJava.CHOSEN;
-			Path archive = directory.resolve(java.hasAheadOfTimeCache() ? "app.aot" : "app.jsa");
+			Kind kind = Kind.of(ServiceJava.CHOSEN);
+			Path archive = directory.resolve("app." + kind.extension);
 			if (!Files.exists(archive)) {
 				log.info("Making {}'s class-data archive with {} (once per build; 15 to 30 s)", name, ServiceJava.CHOSEN);
 				removeOlderThan(cds, Files.getLastModifiedTime(jar));
@@ -67,12 +105,11 @@ final class ClassDataArchive {
 				Files.createDirectories(directory);
 				run(name, List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
 						directory.resolve("app").toString()), output);
-				Path training = directory.resolve(java.hasAheadOfTimeCache() ? "training.aot" : "training.jsa");
+				Path training = directory.resolve("training." + kind.extension);
 				List<String> command = new ArrayList<>();
 				command.add(java());
 				command.addAll(jvmOptions);
-				// Java 25 records the training start and makes the cache from it as the JVM exits (JEP 514).
-				command.add((java.hasAheadOfTimeCache() ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + training);
+				command.add(kind.making + training);
 				command.add("-Dspring.context.exit=onRefresh");
 				command.add("-jar");
 				command.add(extracted.toString());
@@ -85,16 +122,7 @@ final class ClassDataArchive {
 				Files.move(training, archive, StandardCopyOption.ATOMIC_MOVE);
 			}
 			List<String> options = new ArrayList<>(jvmOptions);
-			// A cache the JVM finds unusable (another JVM build, say) is ignored with a warning: the start goes on.
-			options.add((java.hasAheadOfTimeCache() ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
-			if (java.hasAheadOfTimeCache()) {
-				// Mapped where it was made, not relocated: since Java 20 the JVM moves the archive to a random address
-				// by default, rewriting every pointer in it. Mapped as made, 64 of its 115 MiB stay clean pages of the
-				// file, and profile-service was ready 0.3 to 0.6 s sooner (docs/benchmarks.md). Where that address is
-				// taken, the JVM relocates after all.
-				options.add("-XX:+UnlockDiagnosticVMOptions");
-				options.add("-XX:ArchiveRelocationMode=0");
-			}
+			options.addAll(kind.using(archive));
 			return new Launch(extracted, options);
 		}
 		catch (IOException | RuntimeException ex) {

@@ -51,6 +51,8 @@ public final class LocalStack implements AutoCloseable {
 			// started a marking cycle every few young collections during a bulk import (docs/benchmarks.md, item 17).
 			options.addAll(List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=5000", "-XX:-G1PeriodicGCInvokesConcurrent",
 					"-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=15", "-XX:GCTimeRatio=49"));
+			// Object headers of 8 bytes instead of 12 (JEP 519, a product option since Java 25): a smaller live heap.
+			options.add("-XX:+UseCompactObjectHeaders");
 		}
 		else {
 			options.addAll(List.of("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
@@ -59,10 +61,6 @@ public final class LocalStack implements AutoCloseable {
 			// Experimental in the first releases that have it, an ordinary option later; unlocking does no harm there.
 			options.add("-XX:+UnlockExperimentalVMOptions");
 			options.add("-XX:TrimNativeHeapInterval=5000");
-		}
-		if (java.feature() >= ServiceJava.AHEAD_OF_TIME_CACHE) {
-			// Object headers of 8 bytes instead of 12 (JEP 519, a product option since Java 25): a smaller live heap.
-			options.add("-XX:+UseCompactObjectHeaders");
 		}
 		return List.copyOf(options);
 	}
