@@ -6,6 +6,8 @@ import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.UUID;
 
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.NoArgGenerator;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 
@@ -22,6 +24,18 @@ public record EventEnvelope(UUID id, String type, URI source, String subject, In
 
 	/** The only data content type Tandem events use. */
 	public static final String CONTENT_TYPE = "application/json";
+
+	private static final NoArgGenerator IDS = Generators.timeBasedEpochGenerator();
+
+	/**
+	 * A new event id: a UUID of version 7 (RFC 9562), whose first 48 bits are the time in milliseconds, so ids made
+	 * later sort later. An outbox's unique index on the id then grows at its end like the position does, instead of
+	 * taking each id at a random page (a random id cost PostgreSQL about a quarter more per outbox row, written and
+	 * marked published, docs/benchmarks.md). The id tells no more than the event's {@code time} does.
+	 */
+	public static UUID newId() {
+		return IDS.generate();
+	}
 
 	public EventEnvelope {
 		Objects.requireNonNull(id, "id");

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.tandem.events.EventEnvelope;
 import dev.tandem.events.EventJson;
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserDeleted;
@@ -50,8 +51,8 @@ public class UserEventOutbox {
 		return outbox.appendAll(users.stream().map(user -> {
 			UserCreated event = new UserCreated(user.id(), user.version(), now, user.username(), user.email(),
 					user.firstName(), user.lastName(), user.active(), initialProfiles.get(user.id()));
-			return new OutboxMessage(UserEvents.TOPIC, user.id().toString(), UserEvents.envelope(UUID.randomUUID(), event),
-					EventJson.write(event));
+			return new OutboxMessage(UserEvents.TOPIC, user.id().toString(),
+					UserEvents.envelope(EventEnvelope.newId(), event), EventJson.write(event));
 		}).toList());
 	}
 
@@ -66,8 +67,8 @@ public class UserEventOutbox {
 	}
 
 	private Mono<Void> append(UserEvent event) {
-		return outbox.append(UserEvents.TOPIC, event.userId().toString(), UserEvents.envelope(UUID.randomUUID(), event),
-				EventJson.write(event));
+		return outbox.append(UserEvents.TOPIC, event.userId().toString(),
+				UserEvents.envelope(EventEnvelope.newId(), event), EventJson.write(event));
 	}
 
 	private java.time.Instant now() {
