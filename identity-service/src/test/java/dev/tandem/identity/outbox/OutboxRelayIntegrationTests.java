@@ -44,6 +44,7 @@ class OutboxRelayIntegrationTests {
 		Map<String, Object> row = database.sql("select event_id::text as event_id, occurred_at from outbox where message_key = :key")
 			.bind("key", userId.toString()).fetch().one().block();
 		assertThat(UserEventsTopicReader.header(message, "ce_id")).contains((String) row.get("event_id"));
+		assertThat(UUID.fromString((String) row.get("event_id")).version()).as("a time-ordered id").isEqualTo(7);
 		assertThat(UserEventsTopicReader.header(message, "ce_type")).contains("dev.tandem.identity.user.created.v1");
 		assertThat(UserEventsTopicReader.header(message, "ce_specversion")).contains("1.0");
 		assertThat(UserEventsTopicReader.header(message, "ce_source")).contains("/tandem/identity-service");

@@ -84,6 +84,7 @@ class ProfileEventsIntegrationTests {
 		assertThat(last.complete()).isFalse();
 		assertThat(published).extracting(ProfileEvent::version).isSorted().doesNotHaveDuplicates();
 		assertThat(outboxTypesOf(userId)).hasSize(3);
+		assertThat(outboxEventIdsOf(userId)).as("time-ordered ids").extracting(UUID::version).containsOnly(7);
 	}
 
 	@Test
@@ -103,9 +104,17 @@ class ProfileEventsIntegrationTests {
 	}
 
 	private List<String> outboxTypesOf(UUID userId) {
-		return database.sql("select event_type from outbox where subject = :subject order by position")
+		return outboxColumnOf(userId, "event_type", String.class);
+	}
+
+	private List<UUID> outboxEventIdsOf(UUID userId) {
+		return outboxColumnOf(userId, "event_id", UUID.class);
+	}
+
+	private <T> List<T> outboxColumnOf(UUID userId, String column, Class<T> type) {
+		return database.sql("select " + column + " from outbox where subject = :subject order by position")
 			.bind("subject", userId.toString())
-			.map(row -> row.get(0, String.class))
+			.map(row -> row.get(0, type))
 			.all()
 			.collectList()
 			.block();

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Event ids are time-ordered, so an outbox's unique index on them grows at its end.
+ * The envelope's ids are time-ordered, so an outbox's unique index on them grows at its end.
  */
-class EventIdsTests {
+class EventEnvelopeTests {
 
 	@Test
 	void newIdsAreVersionSevenUuidsCarryingTheCurrentMillisecond() {
