@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import dev.tandem.events.EventEnvelope;
 import dev.tandem.events.EventJson;
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserDeleted;
@@ -51,8 +50,8 @@ public class UserEventOutbox {
 		return outbox.appendAll(users.stream().map(user -> {
 			UserCreated event = new UserCreated(user.id(), user.version(), now, user.username(), user.email(),
 					user.firstName(), user.lastName(), user.active(), initialProfiles.get(user.id()));
-			return new OutboxMessage(UserEvents.TOPIC, user.id().toString(),
-					UserEvents.envelope(EventEnvelope.newId(), event), EventJson.write(event));
+			return new OutboxMessage(UserEvents.TOPIC, user.id().toString(), UserEvents.envelope(event),
+					EventJson.write(event));
 		}).toList());
 	}
 
@@ -67,8 +66,8 @@ public class UserEventOutbox {
 	}
 
 	private Mono<Void> append(UserEvent event) {
-		return outbox.append(UserEvents.TOPIC, event.userId().toString(),
-				UserEvents.envelope(EventEnvelope.newId(), event), EventJson.write(event));
+		return outbox.append(UserEvents.TOPIC, event.userId().toString(), UserEvents.envelope(event),
+				EventJson.write(event));
 	}
 
 	private java.time.Instant now() {

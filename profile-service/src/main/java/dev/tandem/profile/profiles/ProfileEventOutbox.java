@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
-import dev.tandem.events.EventEnvelope;
 import dev.tandem.events.EventJson;
 import dev.tandem.events.profile.ProfileDeleted;
 import dev.tandem.events.profile.ProfileEvent;
@@ -80,7 +79,7 @@ class ProfileEventOutbox {
 
 	private static OutboxMessage message(ProfileEvent event) {
 		return new OutboxMessage(ProfileEvents.TOPIC, event.userId().toString(),
-				ProfileEvents.envelope(EventEnvelope.newId(), event), EventJson.write(event));
+				ProfileEvents.envelope(event), EventJson.write(event));
 	}
 
 	/** A profile as it is after a change, and the fields the change touched. */

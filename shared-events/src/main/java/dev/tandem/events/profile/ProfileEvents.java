@@ -32,6 +32,11 @@ public final class ProfileEvents {
 		return event instanceof ProfileUpdated ? ProfileUpdated.TYPE : ProfileDeleted.TYPE;
 	}
 
+	/** The envelope of a new event, with a new id ({@link EventEnvelope#newId()}). */
+	public static EventEnvelope envelope(ProfileEvent event) {
+		return envelope(EventEnvelope.newId(), event);
+	}
+
 	/** The envelope of a new event with the given id. */
 	public static EventEnvelope envelope(UUID eventId, ProfileEvent event) {
 		return new EventEnvelope(eventId, typeOf(event), SOURCE, event.userId().toString(), event.occurredAt());

@@ -36,6 +36,11 @@ public final class UserEvents {
 		return event instanceof UserUpdated ? UserUpdated.TYPE : UserDeleted.TYPE;
 	}
 
+	/** The envelope of a new event, with a new id ({@link EventEnvelope#newId()}). */
+	public static EventEnvelope envelope(UserEvent event) {
+		return envelope(EventEnvelope.newId(), event);
+	}
+
 	/** The envelope of a new event with the given id. */
 	public static EventEnvelope envelope(UUID eventId, UserEvent event) {
 		return new EventEnvelope(eventId, typeOf(event), SOURCE, event.userId().toString(), event.occurredAt());
