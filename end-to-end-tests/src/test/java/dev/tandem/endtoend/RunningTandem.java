@@ -159,7 +159,7 @@ final class RunningTandem implements AutoCloseable {
 	}
 
 	long unpublishedEvents() throws SQLException {
-		return query("identity", "select count(*), 0 from outbox where published_at is null")[0];
+		return query("identity", "select count(*), 0 from outbox_pending")[0];
 	}
 
 	/** A fingerprint of the profiles of {@code prefix}: any change to any of them changes it. */

@@ -152,7 +152,7 @@ class SignUpToProfileIntegrationTests {
 		var database = stack.postgres().database("identity");
 		try (var connection = java.sql.DriverManager.getConnection(database.jdbcUrl(), database.username(),
 				database.password()); var rows = connection.createStatement()
-					.executeQuery("select count(*) from outbox where published_at is null")) {
+					.executeQuery("select count(*) from outbox_pending")) {
 			rows.next();
 			return rows.getLong(1);
 		}

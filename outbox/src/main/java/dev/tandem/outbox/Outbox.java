@@ -14,7 +14,8 @@ import org.springframework.r2dbc.core.Parameter;
 
 /**
  * Appends events to the outbox table. Call it inside the transaction of the change the event describes: the event
- * then exists exactly when the change does.
+ * then exists exactly when the change does. The table's trigger queues each appended event for the relay
+ * ({@code outbox_pending}) in the same statement and wakes the relay when the transaction commits.
  */
 public class Outbox {
 

@@ -45,10 +45,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * Publishes outbox events to Kafka in the order they were written and marks them published only after the broker
- * acknowledged them. It wakes on the database's {@code NOTIFY} at commit, so an event leaves within milliseconds,
- * and polls slowly as a fallback. While the broker or the database is down it backs off and keeps trying: events
- * wait in the table, never in memory.
+ * Publishes outbox events to Kafka in the order they were written and takes them off the queue of pending events
+ * ({@code outbox_pending}) only after the broker acknowledged them. It wakes on the database's {@code NOTIFY} at
+ * commit, so an event leaves within milliseconds, and polls slowly as a fallback. While the broker or the database
+ * is down it backs off and keeps trying: events wait in the table, never in memory.
  *
  * <p>With several replicas only one relays: the one holding a PostgreSQL advisory lock on a connection of its own.
  * The lock lives as long as that connection, so when the holder dies the database releases it and another replica
@@ -56,7 +56,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * row, so its outbox row is written after the previous change committed and gets a later position, and the relay
  * sends in position order through an idempotent producer, on the partition of the user's key.
  *
- * <p>It publishes at least once: a crash between the broker's acknowledgement and the marking publishes a batch
+ * <p>It publishes at least once: a crash between the broker's acknowledgement and the dequeuing publishes a batch
  * again; consumers absorb that (every user event is idempotent by version).
  */
 public class OutboxRelay implements SmartLifecycle {
@@ -273,12 +273,18 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
-	/** Publishes the oldest unpublished events, and answers how many. */
+	/**
+	 * Publishes the oldest unpublished events, and answers how many. The first in line are taken from the queue, then
+	 * looked up by position. Not a join: a plan made while the queue's statistics are stale (it empties and fills by
+	 * the thousand) may merge the queue with the whole outbox, reading every retained row to find a few.
+	 */
 	int publishBatch() throws InterruptedException {
 		List<Pending> batch = database.sql("""
 				select position, event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
 				       trace_parent
-				from outbox where published_at is null order by position limit :limit""")
+				from outbox
+				where position = any(array(select position from outbox_pending order by position limit :limit))
+				order by position""")
 			.bind("limit", settings.batchSize())
 			.map((row, metadata) -> new Pending(row.get("position", Long.class), row.get("topic", String.class),
 					row.get("message_key", String.class),
@@ -326,8 +332,8 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 		Instant acknowledged = clock.instant();
 		Long[] positions = batch.stream().map(Pending::position).toArray(Long[]::new);
-		database.sql("update outbox set published_at = :now where position = any(:positions)")
-			.bind("now", acknowledged)
+		// The outbox row stays as it was written; only its entry in the queue goes.
+		database.sql("delete from outbox_pending where position = any(:positions)")
 			.bind("positions", positions)
 			.then()
 			.block(settings.sendTimeout());
@@ -339,9 +345,15 @@ public class OutboxRelay implements SmartLifecycle {
 		return batch.size();
 	}
 
-	/** Measures the backlog and the age of its oldest event, for the gauges. */
+	/**
+	 * Measures the backlog and the age of its oldest event, for the gauges. The oldest is the first in line: events
+	 * take their positions as they are written, so within the moments transactions overlap, that is the oldest.
+	 */
 	private void measure() {
-		database.sql("select count(*) as backlog, min(occurred_at) as oldest from outbox where published_at is null")
+		database.sql("""
+				select (select count(*) from outbox_pending) as backlog,
+				       (select occurred_at from outbox
+				        where position = (select min(position) from outbox_pending)) as oldest""")
 			.map((row, meta) -> {
 				Long count = row.get("backlog", Long.class);
 				Instant oldest = row.get("oldest", Instant.class);
@@ -353,11 +365,19 @@ public class OutboxRelay implements SmartLifecycle {
 			.block(settings.sendTimeout());
 	}
 
-	/** Deletes published events older than the retention, a bounded number at a time. */
+	/**
+	 * Deletes published events that occurred longer than the retention ago, a bounded number at a time, oldest first;
+	 * an event still waiting for the broker stays however old it is. Events take their positions in the order they
+	 * are written, so those before the first event within the retention are the old ones: the scan reads only them.
+	 */
 	private void purge() {
 		Long purged = database.sql("""
 				delete from outbox where position in (
-				    select position from outbox where published_at < :before limit 10000)""")
+				    select o.position from outbox o
+				    where o.position < coalesce((select position from outbox where occurred_at >= :before
+				                                 order by position limit 1), 9223372036854775807)
+				      and not exists (select 1 from outbox_pending p where p.position = o.position)
+				    order by o.position limit 10000)""")
 			.bind("before", clock.instant().minus(settings.retention()))
 			.fetch()
 			.rowsUpdated()

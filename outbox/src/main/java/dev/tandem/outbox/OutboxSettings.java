@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBackoff the longest pause between rounds while the broker or database fails
  * @param leadershipCheck how often a replica that does not relay tries to take over; a dead relay's lock is released
  *        with its database connection, so a survivor takes over within this interval
- * @param retention how long published events stay in the table before they are purged
+ * @param retention how long after it occurred a published event stays in the table; unpublished ones stay until
+ *        they are published
  * @param metricsInterval how often the backlog and the age of the oldest unpublished event are measured
  */
 @ConfigurationProperties("tandem.outbox")

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.tandem.identity.TestDatabase;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tandem.localstack.KafkaBroker;
 import dev.tandem.localstack.LocalStack;
 import org.junit.jupiter.api.AfterAll;
@@ -31,12 +33,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Registration does not depend on the broker: with Kafka down users are still registered, and their events reach
- * the broker once it is back.
+ * the broker once it is back. Events waiting for it are never purged, however old; once published they are.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tandem.passwords.argon2.memory-kib=1024", "tandem.passwords.argon2.iterations=1",
 				"tandem.tokens.signing-key.generate=true",
-				"tandem.outbox.max-backoff=1s" })
+				"tandem.outbox.max-backoff=1s", "tandem.outbox.retention=1s",
+				"tandem.outbox.metrics-interval=200ms" })
 @AutoConfigureWebTestClient
 @ContextConfiguration(initializers = TestDatabase.class)
 @DirtiesContext
@@ -53,6 +56,9 @@ class BrokerOutageIntegrationTests {
 
 	@Autowired
 	DatabaseClient database;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@DynamicPropertySource
 	static void brokerNotYetRunning(DynamicPropertyRegistry registry) {
@@ -82,6 +88,13 @@ class BrokerOutageIntegrationTests {
 			users.add(UUID.fromString((String) user.get("id")));
 		}
 		assertThat(unpublished()).isEqualTo(3);
+		// The relay measures, then purges. A measurement that found the oldest waiting event past the retention,
+		// and a later one, bracket a purge that could have taken them.
+		Gauge oldestAge = meters.get("tandem.outbox.oldest.age").gauge();
+		await().atMost(Duration.ofSeconds(90)).until(() -> oldestAge.value() >= 1.5);
+		double measured = oldestAge.value();
+		await().atMost(Duration.ofSeconds(90)).until(() -> oldestAge.value() > measured);
+		assertThat(eventsOf(users)).isEqualTo(3);
 
 		brokerData = Files.createTempDirectory("tandem-broker");
 		broker = KafkaBroker.start(brokerData, BROKER_PORT);
@@ -91,10 +104,19 @@ class BrokerOutageIntegrationTests {
 			assertThat(UserEventsTopicReader.messagesFor(broker.bootstrapServers(), user, 1, Duration.ofSeconds(20)))
 				.hasSize(1);
 		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> eventsOf(users) == 0);
+	}
+
+	private long eventsOf(List<UUID> users) {
+		return database.sql("select count(*) from outbox where message_key = any(:keys)")
+			.bind("keys", users.stream().map(UUID::toString).toArray(String[]::new))
+			.map(row -> row.get(0, Long.class))
+			.one()
+			.block();
 	}
 
 	private long unpublished() {
-		return database.sql("select count(*) from outbox where published_at is null")
+		return database.sql("select count(*) from outbox_pending")
 			.map(row -> row.get(0, Long.class))
 			.one()
 			.block();
