@@ -7,6 +7,10 @@ create table outbox_pending (
     position bigint primary key
 );
 
+-- Writers wait until this migration commits: a row a running replica of the previous release committed between
+-- this copy and the new trigger would otherwise be in neither the queue nor the relay's sight.
+lock table outbox in share row exclusive mode;
+
 insert into outbox_pending (position) select position from outbox where published_at is null;
 
 drop index outbox_unpublished;

@@ -77,7 +77,7 @@ public class Outbox {
 	public Mono<Boolean> appendIfChanged(String change, UnaryOperator<GenericExecuteSpec> parameters,
 			List<OutboxMessage> messages) {
 		return Mono.deferContextual(context -> {
-			// Without messages, the change alone: no statement-level NOTIFY for an insert of nothing.
+			// Without messages, the change alone: no insert of nothing to plan and run.
 			GenericExecuteSpec statement = messages.isEmpty()
 					? database.sql("with change as (" + change + ")\nselect count(*) as changed from change")
 					: bind(database.sql("with change as (" + change + "),\nappended as (" + INSERT_IF_CHANGED

@@ -274,18 +274,27 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Publishes the oldest unpublished events, and answers how many. The first in line are taken from the queue, then
-	 * looked up by position. Not a join: a plan made while the queue's statistics are stale (it empties and fills by
-	 * the thousand) may merge the queue with the whole outbox, reading every retained row to find a few.
+	 * Publishes the oldest unpublished events, and answers how many entries of the queue it took. The first in line
+	 * are taken from the queue, then looked up by position. Not a join: a plan made while the queue's statistics are
+	 * stale (it empties and fills by the thousand) may merge the queue with the whole outbox, reading every retained
+	 * row to find a few. An entry whose event is gone (deleted by hand) is taken off the queue, not left at its head.
 	 */
 	int publishBatch() throws InterruptedException {
+		List<Long> head = database.sql("select position from outbox_pending order by position limit :limit")
+			.bind("limit", settings.batchSize())
+			.map(row -> row.get("position", Long.class))
+			.all()
+			.collectList()
+			.block(settings.sendTimeout());
+		if (head == null || head.isEmpty()) {
+			return 0;
+		}
+		Long[] positions = head.toArray(Long[]::new);
 		List<Pending> batch = database.sql("""
 				select position, event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
 				       trace_parent
-				from outbox
-				where position = any(array(select position from outbox_pending order by position limit :limit))
-				order by position""")
-			.bind("limit", settings.batchSize())
+				from outbox where position = any(:positions) order by position""")
+			.bind("positions", positions)
 			.map((row, metadata) -> new Pending(row.get("position", Long.class), row.get("topic", String.class),
 					row.get("message_key", String.class),
 					new EventEnvelope(row.get("event_id", UUID.class), row.get("event_type", String.class),
@@ -295,9 +304,32 @@ public class OutboxRelay implements SmartLifecycle {
 			.all()
 			.collectList()
 			.block(settings.sendTimeout());
-		if (batch == null || batch.isEmpty()) {
-			return 0;
+		if (batch == null) {
+			batch = List.of();
 		}
+		if (batch.size() < head.size()) {
+			log.warn("{} queued outbox positions have no event (deleted by hand?); taking them off the queue",
+					head.size() - batch.size());
+		}
+		if (!batch.isEmpty()) {
+			send(batch);
+		}
+		Instant acknowledged = clock.instant();
+		// The outbox rows stay as they were written; only their entries in the queue go.
+		database.sql("delete from outbox_pending where position = any(:positions)")
+			.bind("positions", positions)
+			.then()
+			.block(settings.sendTimeout());
+		for (Pending event : batch) {
+			publishLatency.record(Duration.between(event.envelope().time(), acknowledged));
+		}
+		published.increment(batch.size());
+		log.debug("Published {} outbox events", batch.size());
+		return head.size();
+	}
+
+	/** Sends the batch and waits until the broker acknowledged all of it. */
+	private void send(List<Pending> batch) throws InterruptedException {
 		ensureTopics();
 		List<CompletableFuture<?>> acknowledgements = new ArrayList<>(batch.size());
 		for (Pending event : batch) {
@@ -330,19 +362,6 @@ public class OutboxRelay implements SmartLifecycle {
 		catch (ExecutionException | TimeoutException ex) {
 			throw new IllegalStateException("the broker did not acknowledge the batch", ex);
 		}
-		Instant acknowledged = clock.instant();
-		Long[] positions = batch.stream().map(Pending::position).toArray(Long[]::new);
-		// The outbox row stays as it was written; only its entry in the queue goes.
-		database.sql("delete from outbox_pending where position = any(:positions)")
-			.bind("positions", positions)
-			.then()
-			.block(settings.sendTimeout());
-		for (Pending event : batch) {
-			publishLatency.record(Duration.between(event.envelope().time(), acknowledged));
-		}
-		published.increment(batch.size());
-		log.debug("Published {} outbox events", batch.size());
-		return batch.size();
 	}
 
 	/**

@@ -74,7 +74,7 @@ class BrokerOutageIntegrationTests {
 	}
 
 	@Test
-	void registersWhileTheBrokerIsDownAndPublishesWhenItIsBack() throws Exception {
+	void registersWhileTheBrokerIsDownKeepsTheWaitingEventsPastTheRetentionAndPublishesThemWhenItIsBack() throws Exception {
 		List<UUID> users = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			String name = "offline" + i + UUID.randomUUID().toString().substring(0, 8);

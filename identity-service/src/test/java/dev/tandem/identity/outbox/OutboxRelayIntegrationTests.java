@@ -94,6 +94,20 @@ class OutboxRelayIntegrationTests {
 			.hasSize(1);
 	}
 
+	@Test
+	void takesAQueuedPositionWhoseEventIsGoneOffTheQueueAndPublishesTheRest() {
+		// Position 0 is never an event's (the sequence starts at 1): an entry left by a hand-deleted row, first in line.
+		database.sql("insert into outbox_pending (position) values (0)").then().block();
+
+		UUID userId = register("hal" + UUID.randomUUID().toString().substring(0, 8));
+
+		assertThat(UserEventsTopicReader.messagesFor(kafka.getBrokersAsString(), userId, 1, Duration.ofSeconds(30)))
+			.hasSize(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> database
+			.sql("select count(*) from outbox_pending where position = 0")
+			.map(row -> row.get(0, Long.class)).one().block() == 0);
+	}
+
 	private UUID register(String name) {
 		Map<?, ?> user = http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("username", name, "email", name + "@example.com", "password", "long enough password"))
