@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +39,8 @@ record CpuTime(Duration total, Duration compilers) {
 						compilers += ticks(stat);
 					}
 				}
-				catch (NoSuchFileException ended) {
-					// The thread ended between the listing and the read.
+				catch (IOException ended) {
+					// The thread ended between the listing and the read ("No such file", or "No such process").
 				}
 			}
 			long total = ticks(Files.readString(process.resolve("stat")));
@@ -55,16 +58,41 @@ record CpuTime(Duration total, Duration compilers) {
 
 	/** User and system time, the 14th and 15th fields. */
 	private static long ticks(String stat) {
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		String[] fields = fields(stat);
 		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
-	/** Every running PostgreSQL server process together (the benchmark's cluster is the only one here). */
+	/** The fields after the name, from the 3rd (the state) on: index {@code i} is field {@code i + 3}. */
+	private static String[] fields(String stat) {
+		return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+	}
+
+	/**
+	 * The CPU time of the PostgreSQL cluster (the benchmark's is the only one here): its running processes', and what
+	 * the postmaster's children that have ended used (backends of closed connections, autovacuum workers), which the
+	 * postmaster holds once it has waited for them. Only grows, however processes come and go.
+	 */
 	static Duration postgres() {
-		return ProcessHandle.allProcesses()
+		List<ProcessHandle> processes = ProcessHandle.allProcesses()
 			.filter(process -> process.info().command().map(command -> command.endsWith("/postgres")).orElse(false))
-			.map(process -> process.info().totalCpuDuration().orElse(Duration.ZERO))
-			.reduce(Duration.ZERO, Duration::plus);
+			.toList();
+		Set<Long> pids = processes.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
+		long ticks = 0;
+		for (ProcessHandle process : processes) {
+			try {
+				String[] fields = fields(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
+				ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+				boolean postmaster = !pids.contains(Long.parseLong(fields[1]));
+				if (postmaster) {
+					// cutime and cstime, the 16th and 17th fields: its children that have ended.
+					ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+				}
+			}
+			catch (IOException ended) {
+				// A backend that ended between the listing and the read; its time is now its postmaster's.
+			}
+		}
+		return Duration.ofNanos(ticks * NANOS_PER_TICK);
 	}
 
 	CpuTime minus(CpuTime before) {
