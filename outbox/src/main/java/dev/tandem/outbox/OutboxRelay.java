@@ -291,12 +291,10 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 		Long[] positions = head.toArray(Long[]::new);
 		List<Pending> batch = database.sql("""
-				select position, event_id, topic, message_key, event_type, source, subject, occurred_at, payload,
-				       trace_parent
+				select event_id, topic, message_key, event_type, source, subject, occurred_at, payload, trace_parent
 				from outbox where position = any(:positions) order by position""")
 			.bind("positions", positions)
-			.map((row, metadata) -> new Pending(row.get("position", Long.class), row.get("topic", String.class),
-					row.get("message_key", String.class),
+			.map((row, metadata) -> new Pending(row.get("topic", String.class), row.get("message_key", String.class),
 					new EventEnvelope(row.get("event_id", UUID.class), row.get("event_type", String.class),
 							URI.create(row.get("source", String.class)), row.get("subject", String.class),
 							row.get("occurred_at", Instant.class)),
@@ -434,7 +432,8 @@ public class OutboxRelay implements SmartLifecycle {
 		return a.compareTo(b) <= 0 ? a : b;
 	}
 
-	private record Pending(long position, String topic, String key, EventEnvelope envelope, byte[] payload,
+	/** An event read for publishing; its position is in the batch's head, which is dequeued whole. */
+	private record Pending(String topic, String key, EventEnvelope envelope, byte[] payload,
 			@Nullable String traceParent) {
 	}
 }

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -86,22 +87,9 @@ class OutboxWakeUpIntegrationTests {
 		}
 
 		assertThat(eventsOf(key)).isOne();
-		// Other tests' events may wake the relay meanwhile: only this connection's own notifications count.
-		int ownBackend = listener.unwrap(PGConnection.class).getBackendPID();
 		List<PGNotification> own = new ArrayList<>();
-		await().atMost(Duration.ofSeconds(10)).until(() -> {
-			for (PGNotification notification : notifications(200)) {
-				if (notification.getPID() == ownBackend) {
-					own.add(notification);
-				}
-			}
-			return !own.isEmpty();
-		});
-		for (PGNotification notification : notifications(1_000)) {
-			if (notification.getPID() == ownBackend) {
-				own.add(notification);
-			}
-		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> own.addAll(ownNotifications(200)));
+		own.addAll(ownNotifications(1_000));
 		assertThat(own).hasSize(1);
 	}
 
@@ -120,9 +108,16 @@ class OutboxWakeUpIntegrationTests {
 			.block();
 	}
 
-	private PGNotification[] notifications(int waitMillis) throws SQLException {
-		PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(waitMillis);
-		return received == null ? new PGNotification[0] : received;
+	/**
+	 * What reached the listener within {@code waitMillis} from its own statements: other tests' events may wake the
+	 * relay meanwhile, from other connections.
+	 */
+	private List<PGNotification> ownNotifications(int waitMillis) throws SQLException {
+		PGConnection connection = listener.unwrap(PGConnection.class);
+		PGNotification[] received = connection.getNotifications(waitMillis);
+		return received == null ? List.of()
+				: Arrays.stream(received).filter(notification -> notification.getPID() == connection.getBackendPID())
+					.toList();
 	}
 
 	private static OutboxMessage message(String key) {
