@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -74,6 +75,9 @@ public final class Benchmark {
 	private static final String WARM_UP_ID_PREFIX = "00000000-0000-4000-8001-";
 
 	static final String PASSWORD = "bench password long enough";
+
+	/** How many times each service is started for the start-up figure. */
+	private static final int STARTS = 3;
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -492,15 +496,45 @@ public final class Benchmark {
 		return kib / 1024.0;
 	}
 
-	/** Each service started again on its own, to ready ({@code /readyz}). */
+	/**
+	 * Each service started again on its own, to ready ({@code /readyz}), three times: one start is one sample of a
+	 * machine whose speed drifts (docs/benchmarks.md), so the median is the figure, and the three starts are printed
+	 * beside it. Each start waits until the cores are at rest, so that the previous start's JIT, still compiling for
+	 * seconds after it was ready, does not count against the next.
+	 */
 	private void startUp() throws Exception {
 		for (String name : List.of("identity", "profile")) {
-			stack.service(name).close();
-			Duration took = stack.startService(name).awaitReady(Duration.ofMinutes(2));
-			double seconds = took.toMillis() / 1000.0;
-			rows.add(new Row(name + "-service start-up to ready", String.format(Locale.ROOT, "%.1f s", seconds),
-					"<= 5 s", verdict(seconds <= 5)));
-			csv(name + "_startup_s", seconds);
+			List<Double> starts = new ArrayList<>();
+			for (int start = 0; start < STARTS; start++) {
+				stack.service(name).close();
+				awaitRest();
+				starts.add(stack.startService(name).awaitReady(Duration.ofMinutes(2)).toMillis() / 1000.0);
+			}
+			List<Double> sorted = starts.stream().sorted().toList();
+			double median = sorted.get(sorted.size() / 2);
+			rows.add(new Row(name + "-service start-up to ready (median of " + STARTS + " starts)",
+					String.format(Locale.ROOT, "%.1f s (starts: %s)", median,
+							starts.stream().map(seconds -> String.format(Locale.ROOT, "%.1f", seconds))
+								.collect(Collectors.joining(", ", "", " s"))),
+					"<= 5 s", verdict(median <= 5)));
+			csv(name + "_startup_s", median);
+			csv(name + "_startup_slowest_s", sorted.get(sorted.size() - 1));
+		}
+	}
+
+	/**
+	 * Waits until the whole machine uses less than a tenth of a core over a second (the Kafka broker and PostgreSQL
+	 * idle, no JIT compiling), for at most 30 s; says so if it never is.
+	 */
+	private static void awaitRest() throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		double busy;
+		while ((busy = CpuTime.busyCores(Duration.ofSeconds(1))) >= 0.1) {
+			if (System.nanoTime() > deadline) {
+				System.out.printf(Locale.ROOT, "The cores were still busy (%.2f cores) after 30 s; starting anyway%n",
+						busy);
+				return;
+			}
 		}
 	}
 

@@ -95,6 +95,29 @@ record CpuTime(Duration total, Duration compilers) {
 		return Duration.ofNanos(ticks * NANOS_PER_TICK);
 	}
 
+	/**
+	 * How many cores the whole machine kept busy over {@code window}, from the first line of {@code /proc/stat}:
+	 * everything but idle and waiting for I/O.
+	 */
+	static double busyCores(Duration window) throws IOException, InterruptedException {
+		long before = busyTicks();
+		Thread.sleep(window.toMillis());
+		return (double) (busyTicks() - before) * NANOS_PER_TICK / window.toNanos();
+	}
+
+	/** The ticks every core together spent busy: all the fields but idle and iowait. */
+	private static long busyTicks() throws IOException {
+		String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+		long busy = 0;
+		// "cpu user nice system idle iowait irq softirq steal": guest time is already counted in user.
+		for (int i = 1; i <= 8 && i < fields.length; i++) {
+			if (i != 4 && i != 5) {
+				busy += Long.parseLong(fields[i]);
+			}
+		}
+		return busy;
+	}
+
 	CpuTime minus(CpuTime before) {
 		return new CpuTime(total.minus(before.total), compilers.minus(before.compilers));
 	}
