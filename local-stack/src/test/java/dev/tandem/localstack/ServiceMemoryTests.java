@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The JVM options and environment that keep the services' resident memory down. */
+/**
+ * The services' JVM options and environment: what keeps their resident memory down, and their buffers cheap to free.
+ */
 class ServiceMemoryTests {
 
 	@Test
@@ -40,6 +42,16 @@ class ServiceMemoryTests {
 					"-XX:MaxHeapFreeRatio=15", "-XX:GCTimeRatio=49")
 			.doesNotContain("-XX:+UseSerialGC", "-XX:MaxHeapFreeRatio=30");
 		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.15"))).contains("-XX:MaxHeapFreeRatio=30");
+	}
+
+	@Test
+	void letsNettyCallMallocAndFreeOnJvmsWhereNativeAccessIsFinal() {
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.15")))
+			.noneMatch(option -> option.startsWith("--enable-native-access"));
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("21.0.5")))
+			.noneMatch(option -> option.startsWith("--enable-native-access"));
+		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("25.0.3")))
+			.contains("--enable-native-access=ALL-UNNAMED");
 	}
 
 	@Test
