@@ -97,7 +97,8 @@ record CpuTime(Duration total, Duration compilers) {
 
 	/**
 	 * How many cores the whole machine kept busy over {@code window}, from the first line of {@code /proc/stat}:
-	 * everything but idle and waiting for I/O.
+	 * everything but idle and waiting for I/O. Time a hypervisor stole counts as busy: on a virtual machine that
+	 * steals steadily, the machine is never at rest by this measure.
 	 */
 	static double busyCores(Duration window) throws IOException, InterruptedException {
 		long before = busyTicks();

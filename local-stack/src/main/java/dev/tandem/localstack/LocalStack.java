@@ -35,8 +35,8 @@ public final class LocalStack implements AutoCloseable {
 	 * and gives memory back (on Java 25, G1 with a collection of an idle heap every 5 s; before, the serial
 	 * collector, which spared G1's tens of MiB of bookkeeping on Java 17), and, where the JVM can, a trim of the C
 	 * library's heap every 5 s, which hands back the native memory the JIT compilers and the network threads freed,
-	 * and compact object headers; and native access for Netty, which otherwise frees its buffers expensively on newer
-	 * JVMs. docs/benchmarks.md has what they change. They are for the {@linkplain ServiceJava#CHOSEN services' Java}.
+	 * and compact object headers; and native access for Netty, which otherwise frees its buffers expensively on Java
+	 * 25. docs/benchmarks.md has what they change. They are for the {@linkplain ServiceJava#CHOSEN services' Java}.
 	 */
 	public static final List<String> DEFAULT_JAVA_OPTIONS = defaultJavaOptions(ServiceJava.CHOSEN.version());
 
@@ -58,13 +58,14 @@ public final class LocalStack implements AutoCloseable {
 		else {
 			options.addAll(List.of("-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"));
 		}
-		if (java.feature() >= 22) {
-			// Netty 4.2 frees the native memory of its buffers by closing a shared arena on Java 24 and later (it no
-			// longer uses sun.misc.Unsafe there), and every close stops all the JVM's threads for a handshake: in a
-			// profile of a bulk import, the closes and their handshakes were 3.6 % of identity-service's CPU samples
-			// and 8.6 % of profile-service's. Allowed native calls, it calls malloc and free instead, and loads its
-			// native transport without the JVM's warning (docs/benchmarks.md, item 25). The class path's code is the
-			// unnamed module; the option is final since Java 22.
+		if (java.feature() >= 24) {
+			// From Java 24 the JVM warns when code without native access loads a native library, as Netty does for
+			// its epoll transport, and says such loads will be blocked. From Java 25 Netty 4.2 no longer uses
+			// sun.misc.Unsafe and frees the native memory of its buffers by closing a shared arena, and every close
+			// stops all the JVM's threads for a handshake: in a profile of a bulk import, the closes and their
+			// handshakes were 3.6 % of identity-service's CPU samples and 8.6 % of profile-service's. Allowed native
+			// calls, it calls malloc and free instead (docs/benchmarks.md, item 25). The class path's code is the
+			// unnamed module.
 			options.add("--enable-native-access=ALL-UNNAMED");
 		}
 		if (trimsNativeHeap(java)) {

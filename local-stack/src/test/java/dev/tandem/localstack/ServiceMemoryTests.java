@@ -45,13 +45,15 @@ class ServiceMemoryTests {
 	}
 
 	@Test
-	void letsNettyCallMallocAndFreeOnJvmsWhereNativeAccessIsFinal() {
-		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("17.0.15")))
-			.noneMatch(option -> option.startsWith("--enable-native-access"));
-		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("21.0.5")))
-			.noneMatch(option -> option.startsWith("--enable-native-access"));
-		assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse("25.0.3")))
-			.contains("--enable-native-access=ALL-UNNAMED");
+	void grantsNativeAccessOnJvmsThatWarnWithoutIt() {
+		for (String older : List.of("17.0.15", "21.0.5", "23.0.2")) {
+			assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse(older)))
+				.noneMatch(option -> option.startsWith("--enable-native-access"));
+		}
+		for (String newer : List.of("24.0.2", "25.0.3")) {
+			assertThat(LocalStack.defaultJavaOptions(Runtime.Version.parse(newer)))
+				.contains("--enable-native-access=ALL-UNNAMED");
+		}
 	}
 
 	@Test
