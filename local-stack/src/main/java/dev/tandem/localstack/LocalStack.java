@@ -35,9 +35,9 @@ public final class LocalStack implements AutoCloseable {
 	 * and gives memory back (on Java 25, G1 with a collection of an idle heap every 5 s; before, the serial
 	 * collector, which spared G1's tens of MiB of bookkeeping on Java 17), and, where the JVM can, a trim of the C
 	 * library's heap every 5 s, which hands back the native memory the JIT compilers and the network threads freed,
-	 * compact object headers, and an early unloading of compiled code a service no longer runs; and native access
-	 * for Netty, which otherwise frees its buffers expensively on Java 25. docs/benchmarks.md has what they change.
-	 * They are for the {@linkplain ServiceJava#CHOSEN services' Java}.
+	 * compact object headers, and an early unloading of compiled code a service has not run for a while; and native
+	 * access for Netty, which otherwise frees its buffers expensively on Java 25. docs/benchmarks.md has what they
+	 * change. They are for the {@linkplain ServiceJava#CHOSEN services' Java}.
 	 */
 	public static final List<String> DEFAULT_JAVA_OPTIONS = defaultJavaOptions(ServiceJava.CHOSEN.version());
 
@@ -55,8 +55,8 @@ public final class LocalStack implements AutoCloseable {
 					"-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=15", "-XX:GCTimeRatio=49"));
 			// Object headers of 8 bytes instead of 12 (JEP 519, a product option since Java 25): a smaller live heap.
 			options.add("-XX:+UseCompactObjectHeaders");
-			// A collection that unloads compiled code once about 2.4 MiB of new code (1 % of the code cache's 240 MiB)
-			// was compiled since the last one, instead of 36 MiB (15 %), which a service never reaches. The code
+			// A collection that unloads compiled code once about 2 MiB of new code (1 % of the code cache's 240 MiB, less
+			// as it fills) was compiled since the last one, instead of 36 MiB (15 %), which a service never reaches. The code
 			// cache never hands memory back and stays at its high-water mark; collected earlier, the code the service
 			// has not run for a while makes room for new code before new pages are touched. profile-service ended
 			// the benchmark with 26 MiB of compiled code instead of 47, for 16 of these collections over the run
