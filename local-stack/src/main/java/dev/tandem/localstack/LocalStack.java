@@ -55,12 +55,12 @@ public final class LocalStack implements AutoCloseable {
 					"-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=15", "-XX:GCTimeRatio=49"));
 			// Object headers of 8 bytes instead of 12 (JEP 519, a product option since Java 25): a smaller live heap.
 			options.add("-XX:+UseCompactObjectHeaders");
-			// A collection that unloads compiled code once about 2 MiB of new code (1 % of the code cache's 240 MiB, less
-			// as it fills) was compiled since the last one, instead of 36 MiB (15 %), which a service never reaches. The code
-			// cache never hands memory back and stays at its high-water mark; collected earlier, the code the service
-			// has not run for a while makes room for new code before new pages are touched. profile-service ended
-			// the benchmark with 26 MiB of compiled code instead of 47, for 16 of these collections over the run
-			// (docs/benchmarks.md, item 28).
+			// A collection that unloads compiled code once about 2 MiB of new code (1 % of the code cache's 240
+			// MiB, less as it fills) was compiled since the last one, instead of 36 MiB (15 %), which a service
+			// never reaches. The code cache never hands memory back and stays at its high-water mark; collected
+			// earlier, the code the service has not run for a while makes room for new code before new pages are
+			// touched. profile-service ended the benchmark with 26 MiB of compiled code instead of 47, for 16 of
+			// these collections over the run (docs/benchmarks.md, item 28).
 			options.add("-XX:SweeperThreshold=1");
 		}
 		else {
