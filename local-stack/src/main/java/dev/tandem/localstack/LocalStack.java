@@ -333,6 +333,11 @@ public final class LocalStack implements AutoCloseable {
 		postgres.close();
 	}
 
+	/** Kills PostgreSQL's processes, as a crash would; {@link #startPostgres} brings it back, recovered from its log. */
+	public void crashPostgres() throws IOException {
+		postgres.crash();
+	}
+
 	public void startPostgres() throws IOException {
 		postgres = PostgresServer.start(settings.dataDirectory().resolve("postgres"), postgres.port());
 	}

@@ -8,6 +8,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -24,8 +30,11 @@ public final class PostgresServer implements AutoCloseable {
 
 	private final EmbeddedPostgres postgres;
 
-	private PostgresServer(EmbeddedPostgres postgres) {
+	private final Path dataDirectory;
+
+	private PostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
 		this.postgres = postgres;
+		this.dataDirectory = dataDirectory;
 	}
 
 	/**
@@ -34,16 +43,23 @@ public final class PostgresServer implements AutoCloseable {
 	 */
 	public static PostgresServer start(Path dataDirectory, int port) throws IOException {
 		Files.createDirectories(dataDirectory);
+		// The zonky builder turns synchronous_commit off, a setting for throwaway test databases: a commit would be
+		// answered before its WAL reached the disk, and a crash of the server could lose it after the relay had
+		// published its event or the consumer had moved past it. This server keeps PostgreSQL's durable defaults,
+		// as the deployed databases do.
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 			.setDataDirectory(dataDirectory)
 			.setCleanDataDirectory(false)
 			.setServerConfig("listen_addresses", "127.0.0.1")
 			.setServerConfig("max_connections", "300")
-			.setServerConfig("fsync", "on");
+			.setServerConfig("fsync", "on")
+			.setServerConfig("synchronous_commit", "on")
+			// Recovery after a crash replays the log and writes a checkpoint before the first connection.
+			.setPGStartupWait(Duration.ofSeconds(60));
 		if (port != 0) {
 			builder.setPort(port);
 		}
-		return new PostgresServer(builder.start());
+		return new PostgresServer(builder.start(), dataDirectory);
 	}
 
 	public int port() {
@@ -67,6 +83,40 @@ public final class PostgresServer implements AutoCloseable {
 			}
 		}
 		return new Database("127.0.0.1", port(), name, USER, PASSWORD);
+	}
+
+	/**
+	 * Kills every process of the server at once (SIGKILL), as a crash of the server would: what it held in memory and
+	 * had not yet written is gone (the machine's page cache is not), and the next {@link #start} on the same directory
+	 * recovers from the write-ahead log. The server is stopped (SIGSTOP) first, so that it forks no process between
+	 * the count of its processes and their kill.
+	 */
+	public void crash() throws IOException {
+		try {
+			long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+			ProcessHandle postmaster = ProcessHandle.of(pid)
+				.orElseThrow(() -> new IllegalStateException("no PostgreSQL server runs as process " + pid));
+			Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).inheritIO().start();
+			if (stop.waitFor() != 0) {
+				throw new IOException("could not stop PostgreSQL's process " + pid);
+			}
+			List<ProcessHandle> processes = Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList();
+			processes.forEach(ProcessHandle::destroyForcibly);
+			for (ProcessHandle process : processes) {
+				process.onExit().get(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("interrupted while PostgreSQL's processes were being killed", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IOException("a PostgreSQL process outlived its kill", ex);
+		}
+		finally {
+			// Releases the data directory's lock. The pg_ctl stop it runs finds no server, which it logs as an error.
+			postgres.close();
+		}
 	}
 
 	@Override
