@@ -1,7 +1,7 @@
 package dev.tandem.support;
 
 import dev.tandem.support.data.UninterruptedTransactions;
-import dev.tandem.support.web.DatabaseDataProblems;
+import dev.tandem.support.web.DatabaseProblems;
 import dev.tandem.support.web.ProblemResponses;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +34,7 @@ public class SupportAutoConfiguration {
 	}
 
 	@Bean
-	DatabaseDataProblems databaseDataProblems() {
-		return new DatabaseDataProblems();
+	DatabaseProblems databaseProblems() {
+		return new DatabaseProblems();
 	}
 }

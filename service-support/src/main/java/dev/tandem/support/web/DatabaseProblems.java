@@ -1,0 +1,96 @@
+package dev.tandem.support.web;
+
+import java.net.URI;
+import java.util.Optional;
+
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * What the database's refusals mean to a client.
+ * <ul>
+ * <li>A value refused as data (SQLSTATE class 22, such as a NUL character in text) is bad input, not a server fault:
+ * {@code 400}.</li>
+ * <li>A database that cannot be reached, is shutting down, crashed or is still recovering (no connection, a
+ * connection lost, too many connections) is a request that was fine at the wrong moment: {@code 503} with
+ * {@code Retry-After}. A write whose connection was lost mid-way may have been committed; trying it again is safe,
+ * as each one is either idempotent or refused as a conflict once done.</li>
+ * </ul>
+ * Anything else from the database stays an error of ours.
+ */
+@RestControllerAdvice
+public class DatabaseProblems {
+
+	private static final Logger log = LoggerFactory.getLogger(DatabaseProblems.class);
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> databaseRefused(DataAccessException ex) throws DataAccessException {
+		return answer(ex).orElseThrow(() -> ex);
+	}
+
+	/** Spring's reactive transaction manager reports a connection it could not get as a transaction failure. */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> transactionNotStarted(TransactionException ex) throws TransactionException {
+		return answer(ex).orElseThrow(() -> ex);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> driverRefused(R2dbcException ex) throws R2dbcException {
+		return answer(ex).orElseThrow(() -> ex);
+	}
+
+	private static Optional<ResponseEntity<ProblemDetail>> answer(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof R2dbcException r2dbc) {
+				String state = r2dbc.getSqlState();
+				if (state != null && state.startsWith("22")) {
+					return Optional.of(invalid(r2dbc));
+				}
+				if (unavailable(r2dbc, state)) {
+					log.warn("Answering 503, the database is unavailable: {}", r2dbc.toString());
+					return Optional.of(TryAgainLater.problem("https://tandem.dev/problems/database-unavailable",
+							"Database unavailable", "The database cannot be reached right now; try again shortly."));
+				}
+			}
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * By SQLSTATE: connection exceptions (08, which the driver also gives its own failures: 08003 for a connection
+	 * refused, 08006 for one closed or broken), insufficient resources such as too many connections (53), and a server
+	 * shutting down, crashed or starting up (57P). Not 08P01, a protocol violation: a bug, not an outage. The driver
+	 * files every state it has no class for as a resource failure, so the class alone is read only for failures with
+	 * no state, such as the pool not handing out a connection in time.
+	 */
+	private static boolean unavailable(R2dbcException ex, @Nullable String state) {
+		if (state != null && !state.isEmpty()) {
+			return (state.startsWith("08") && !state.equals("08P01")) || state.startsWith("53")
+					|| state.startsWith("57P");
+		}
+		return ex instanceof R2dbcNonTransientResourceException || ex instanceof R2dbcTransientResourceException
+				|| ex instanceof R2dbcTimeoutException;
+	}
+
+	private static ResponseEntity<ProblemDetail> invalid(R2dbcException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"A value in the request cannot be stored: " + ex.getMessage());
+		problem.setType(URI.create("https://tandem.dev/problems/invalid-request"));
+		problem.setTitle("Invalid request");
+		return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+}

@@ -1,0 +1,89 @@
+package dev.tandem.support.web;
+
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.r2dbc.BadSqlGrammarException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DatabaseProblemsTests {
+
+	private final DatabaseProblems problems = new DatabaseProblems();
+
+	@Test
+	void aDatabaseThatRefusesConnectionsIsUnavailableForAWhile() {
+		ResponseEntity<ProblemDetail> answer = problems.transactionNotStarted(new CannotCreateTransactionException(
+				"Could not open R2DBC Connection for transaction",
+				new R2dbcNonTransientResourceException("Connection refused: /127.0.0.1:15432", "08003")));
+
+		assertUnavailable(answer);
+	}
+
+	@Test
+	void aServerShuttingDownOrRecoveringIsUnavailableForAWhile() {
+		// 57P01: terminating connection due to administrator command; 57P03: the database system is starting up;
+		// 08006: connection failure; 53300: too many connections
+		for (String state : new String[] { "57P01", "57P03", "08006", "53300" }) {
+			assertUnavailable(problems.databaseRefused(new DataAccessResourceFailureException(state,
+					new R2dbcNonTransientResourceException("the server went away", state))));
+		}
+	}
+
+	@Test
+	void aConnectionClosedUnderARequestIsUnavailableForAWhile() {
+		assertUnavailable(problems.driverRefused(new R2dbcNonTransientResourceException("Connection closed", "08006")));
+	}
+
+	@Test
+	void noConnectionHandedOutInTimeIsUnavailableForAWhile() {
+		assertUnavailable(problems.driverRefused(new R2dbcTimeoutException("Timeout on acquiring a connection")));
+	}
+
+	@Test
+	void aValueRefusedAsDataIsTheClientsMistake() {
+		ResponseEntity<ProblemDetail> answer = problems.driverRefused(
+				new R2dbcBadGrammarException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
+
+		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(answer.getBody().getType().toString()).isEqualTo("https://tandem.dev/problems/invalid-request");
+	}
+
+	@Test
+	void anyOtherRefusalStaysTheServersError() {
+		DataIntegrityViolationException duplicate = new DataIntegrityViolationException("duplicate key",
+				new R2dbcDataIntegrityViolationException("duplicate key value violates unique constraint", "23505"));
+		BadSqlGrammarException grammar = new BadSqlGrammarException("select", "selec 1",
+				new R2dbcBadGrammarException("syntax error", "42601"));
+
+		// The driver files states it has no class for, such as XX000 (an internal error), as resource failures.
+		R2dbcNonTransientResourceException internal = new R2dbcNonTransientResourceException("internal error",
+				"XX000");
+		R2dbcNonTransientResourceException protocol = new R2dbcNonTransientResourceException("protocol violation",
+				"08P01");
+
+		assertThatThrownBy(() -> problems.databaseRefused(duplicate)).isSameAs(duplicate);
+		assertThatThrownBy(() -> problems.databaseRefused(grammar)).isSameAs(grammar);
+		assertThatThrownBy(() -> problems.driverRefused(internal)).isSameAs(internal);
+		assertThatThrownBy(() -> problems.driverRefused(protocol)).isSameAs(protocol);
+	}
+
+	private static void assertUnavailable(ResponseEntity<ProblemDetail> answer) {
+		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+		assertThat(answer.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(answer.getBody().getType().toString()).isEqualTo("https://tandem.dev/problems/database-unavailable");
+	}
+}
