@@ -1,5 +1,6 @@
 package dev.tandem.endtoend;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,13 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -37,6 +42,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,6 +60,9 @@ import static org.awaitility.Awaitility.await;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultInjectionIntegrationTests {
+
+	/** The status recorded for a request that got no HTTP answer at all. */
+	private static final int NO_ANSWER = -1;
 
 	private static RunningTandem tandem;
 
@@ -311,6 +320,79 @@ class FaultInjectionIntegrationTests {
 		assertThat(after.get("orphanedProfiles").asLong()).isZero();
 		assertThat(tandem.profileCount("crash-")).isZero();
 		assertThat(tandem.profiles(prefix)).containsExactly(users, users);
+	}
+
+	@Test
+	@Order(8)
+	void theDatabaseCrashingUnderAStreamOfSignUpsLosesNoAnsweredUserAndLeavesEachItsProfile() throws Exception {
+		String prefix = "pgcrash-";
+		Set<String> answered = ConcurrentHashMap.newKeySet();
+		Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+		AtomicInteger attempts = new AtomicInteger();
+		AtomicBoolean registering = new AtomicBoolean(true);
+		long started = System.nanoTime();
+		ExecutorService clients = Executors.newFixedThreadPool(8);
+		List<Future<?>> streams = new ArrayList<>();
+		try {
+			for (int client = 0; client < 8; client++) {
+				streams.add(clients.submit(() -> {
+					while (registering.get()) {
+						String username = prefix + attempts.getAndIncrement();
+						int status;
+						try {
+							status = tandem.register(username).statusCode();
+						}
+						catch (IOException ex) {
+							status = NO_ANSWER;
+						}
+						statuses.merge(status, 1, Integer::sum);
+						if (status == 201) {
+							answered.add(username);
+						}
+					}
+					return null;
+				}));
+			}
+			await().atMost(Duration.ofSeconds(60)).until(() -> answered.size() >= 300);
+			// Killed mid-stream: the commits of the last moment are the ones a server that answers before its log is
+			// on disk loses, after their events went out and their 201s were sent.
+			tandem.stack().crashPostgres();
+			int atCrash = answered.size();
+			tandem.stack().startPostgres();
+			await().atMost(Duration.ofSeconds(120)).until(() -> answered.size() >= atCrash + 300);
+			registering.set(false);
+			for (Future<?> stream : streams) {
+				stream.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			registering.set(false);
+			clients.shutdownNow();
+		}
+
+		Set<String> users = tandem.usernames("identity", prefix);
+		try {
+			await().atMost(Duration.ofSeconds(120)).until(() -> tandem.usernames("profile", prefix).equals(users));
+		}
+		catch (ConditionTimeoutException ex) {
+			// The assertions below say which users and profiles are wrong.
+		}
+		Set<String> withProfile = tandem.usernames("profile", prefix);
+		long[] profiles = tandem.profiles(prefix);
+		report(8, "PostgreSQL killed (SIGKILL) under a stream of sign-ups", users.size(), profiles, started,
+				"sign-ups answered 201 " + answered.size() + "; answers " + new TreeMap<>(statuses));
+		assertThat(difference(answered, users)).as("sign-ups answered 201 that are no longer users").isEmpty();
+		assertThat(difference(users, withProfile)).as("users without a profile").isEmpty();
+		assertThat(difference(withProfile, users)).as("profiles without a user").isEmpty();
+		assertThat(profiles[0]).as("one profile per user").isEqualTo(profiles[1]);
+		assertThat(statuses.keySet()).as("while the database was down, sign-ups were refused as unavailable")
+			.containsOnly(201, 503);
+	}
+
+	private static Set<String> difference(Set<String> these, Set<String> those) {
+		Set<String> left = new TreeSet<>(these);
+		left.removeAll(those);
+		return left;
 	}
 
 	private static JsonNode reconcile(String method, String query, String token) throws Exception {

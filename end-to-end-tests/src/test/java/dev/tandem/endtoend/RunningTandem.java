@@ -19,8 +19,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.tandem.events.user.UserCreated;
@@ -156,6 +158,20 @@ final class RunningTandem implements AutoCloseable {
 			// The database may be down on purpose; the caller polls again.
 			return -1;
 		}
+	}
+
+	/** The usernames starting with {@code prefix} that identity-service's users, or profile-service's profiles, have. */
+	Set<String> usernames(String database, String prefix) throws SQLException {
+		String table = database.equals("identity") ? "users" : "profiles";
+		Set<String> usernames = new HashSet<>();
+		try (Connection connection = connect(database); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("select username from " + table + " where username like '"
+						+ prefix.replace("'", "") + "%'")) {
+			while (rows.next()) {
+				usernames.add(rows.getString(1));
+			}
+		}
+		return usernames;
 	}
 
 	long unpublishedEvents() throws SQLException {
