@@ -25,6 +25,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -250,15 +251,16 @@ public final class Benchmark {
 		query("identity", "select u.id::text, o.occurred_at from users u join outbox o on o.subject = u.id::text "
 				+ "and o.event_type like '%.user.created.v1' where u.username like '" + prefix + "%'",
 				rows -> committed.put(rows.getString(1), rows.getObject(2, java.time.OffsetDateTime.class).toInstant()));
-		List<Long> latencies = new ArrayList<>();
+		List<Propagated> propagated = new ArrayList<>();
 		query("profile", "select user_id::text, created_at from profiles where username like '" + prefix + "%'",
 				rows -> {
 					Instant event = committed.get(rows.getString(1));
 					if (event != null) {
-						latencies.add(Duration.between(event,
-								rows.getObject(2, java.time.OffsetDateTime.class).toInstant()).toNanos() / 1000);
+						propagated.add(new Propagated(event, Duration.between(event,
+								rows.getObject(2, java.time.OffsetDateTime.class).toInstant()).toNanos() / 1000));
 					}
 				});
+		List<Long> latencies = new ArrayList<>(propagated.stream().map(Propagated::micros).toList());
 		latencies.sort(Long::compare);
 		double p50 = percentile(latencies, 50);
 		double p95 = percentile(latencies, 95);
@@ -274,12 +276,36 @@ public final class Benchmark {
 				// Met only when every user was created and measured: an empty list has percentiles of 0.
 				target ? verdict(refused.get() == 0 && latencies.size() == users && p50 <= 5 && p99 <= 25
 						&& achieved >= 95) : "-"));
+		if (target) {
+			timeline(propagated);
+		}
 		String key = "propagation_" + arrival.key + "_" + name;
 		csv(key + "_p50_ms", p50);
 		csv(key + "_p95_ms", p95);
 		csv(key + "_p99_ms", p99);
 		csv(key + "_max_ms", max);
 		csv(key + "_achieved_per_s", achieved);
+	}
+
+	/** One user's way from its identity transaction to its profile row. */
+	record Propagated(Instant event, long micros) {
+	}
+
+	/**
+	 * Every user of the row with the target in the order of their events (the time identity-service gave each inside
+	 * the user's transaction), with their latency: where the slowest ones fall in the phase (together, or spread out)
+	 * is what a look at the tail starts from.
+	 */
+	private void timeline(List<Propagated> propagated) throws IOException {
+		List<Propagated> inOrder = propagated.stream().sorted(Comparator.comparing(Propagated::event)).toList();
+		StringBuilder csv = new StringBuilder("event_at,seconds_after_first,latency_ms\n");
+		for (Propagated user : inOrder) {
+			csv.append(user.event()).append(',')
+				.append(String.format(Locale.ROOT, "%.3f,%.3f", Duration.between(inOrder.get(0).event(), user.event())
+					.toNanos() / 1e9, user.micros() / 1000.0))
+				.append('\n');
+		}
+		Files.writeString(options.results().resolve("propagation.csv"), csv);
 	}
 
 	/** Whether the request created its user: a 201 for a sign-up, a report of one created user for an import. */
@@ -573,7 +599,8 @@ public final class Benchmark {
 				pgbench.get("update 32"), pgbench.get("update 128")));
 		BitmapEncoder.saveBitmap(chart, options.results().resolve("throughput.png").toString(),
 				BitmapEncoder.BitmapFormat.PNG);
-		System.out.println("Written: " + options.results().resolve("results.md") + ", results.csv, throughput.png");
+		System.out.println("Written: " + options.results().resolve("results.md")
+				+ ", results.csv, throughput.png, propagation.csv");
 	}
 
 	private final List<String> csvLines = new ArrayList<>();
