@@ -274,6 +274,20 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
+	 * Takes published events off the queue without waiting for the disk: {@code synchronous_commit} is off for this
+	 * statement's own transaction, and back to the connection's setting after it. A crash that loses the delete leaves
+	 * the events queued, and they are sent again, as after a crash between the broker's acknowledgement and the
+	 * delete; consumers apply an event once however often it comes. The changes and their events are committed
+	 * durably; this spares them a flush of the log per batch to wait behind. A delete in {@code WITH} always runs to
+	 * its end, and the select without a {@code FROM} once, so the setting is made whatever the plan and whether or not
+	 * a row matched. Public for the services' tests; anything else run in the same transaction would commit the same
+	 * way.
+	 */
+	public static final String TAKE_OFF_THE_QUEUE = """
+			with taken as (delete from outbox_pending where position = any($1))
+			select set_config('synchronous_commit', 'off', true)""";
+
+	/**
 	 * Publishes the oldest unpublished events, and answers how many entries of the queue it took. The first in line
 	 * are taken from the queue, then looked up by position. Not a join: a plan made while the queue's statistics are
 	 * stale (it empties and fills by the thousand) may merge the queue with the whole outbox, reading every retained
@@ -314,8 +328,8 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 		Instant acknowledged = clock.instant();
 		// The outbox rows stay as they were written; only their entries in the queue go.
-		database.sql("delete from outbox_pending where position = any(:positions)")
-			.bind("positions", positions)
+		database.sql(TAKE_OFF_THE_QUEUE)
+			.bind(0, positions)
 			.then()
 			.block(settings.sendTimeout());
 		for (Pending event : batch) {

@@ -8,8 +8,12 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.tandem.identity.IdentityIntegrationTest;
+import dev.tandem.outbox.OutboxRelay;
+import io.r2dbc.spi.Statement;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -106,6 +110,32 @@ class OutboxRelayIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> database
 			.sql("select count(*) from outbox_pending where position = 0")
 			.map(row -> row.get(0, Long.class)).one().block() == 0);
+	}
+
+	@Test
+	void takesEventsOffTheQueueWithoutWaitingForTheDiskInThatTransactionAlone() {
+		// All on one connection, so that a setting left behind would show. Position -7 is never an event's; its entry
+		// is made and taken off inside one transaction the relay cannot see.
+		List<String> seen = database.inConnectionMany(connection -> Flux.concat(
+				Mono.from(connection.beginTransaction()).thenMany(Flux.empty()),
+				values(connection.createStatement("insert into outbox_pending (position) values (-7)")),
+				values(connection.createStatement(OutboxRelay.TAKE_OFF_THE_QUEUE).bind("$1", new Long[] { -7L })),
+				values(connection.createStatement("select count(*)::text from outbox_pending where position = -7")),
+				values(connection.createStatement("select current_setting('synchronous_commit')")),
+				Mono.from(connection.commitTransaction()).thenMany(Flux.empty()),
+				values(connection.createStatement("select current_setting('synchronous_commit')")),
+				// As the relay runs it, a transaction of its own, here with nothing to take off.
+				values(connection.createStatement(OutboxRelay.TAKE_OFF_THE_QUEUE).bind("$1", new Long[] { -8L })),
+				values(connection.createStatement("select current_setting('synchronous_commit')"))))
+			.collectList()
+			.block();
+
+		assertThat(seen).containsExactly("off", "0", "off", "on", "off", "on");
+	}
+
+	/** The first column of every row a statement answers, as text; none for a statement that answers no rows. */
+	private static Flux<String> values(Statement statement) {
+		return Flux.from(statement.execute()).flatMap(result -> result.map((row, metadata) -> row.get(0, String.class)));
 	}
 
 	private UUID register(String name) {
