@@ -27,8 +27,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * {@code 400}.</li>
  * <li>A database that cannot be reached, is shutting down, crashed or is still recovering (no connection, a
  * connection lost, too many connections) is a request that was fine at the wrong moment: {@code 503} with
- * {@code Retry-After}. A write whose connection was lost mid-way may have been committed; trying it again is safe,
- * as each one is either idempotent or refused as a conflict once done.</li>
+ * {@code Retry-After}. A write whose connection was lost mid-way may have been committed, so the same request sent
+ * again may find it done: a sign-up is then a {@code 409}, an edit with {@code If-Match} a {@code 412}, and a refresh
+ * token sent twice revokes its sessions, as any reuse does.</li>
  * </ul>
  * Anything else from the database stays an error of ours.
  */
