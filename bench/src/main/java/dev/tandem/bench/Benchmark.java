@@ -260,8 +260,7 @@ public final class Benchmark {
 								rows.getObject(2, java.time.OffsetDateTime.class).toInstant()).toNanos() / 1000));
 					}
 				});
-		List<Long> latencies = new ArrayList<>(propagated.stream().map(Propagated::micros).toList());
-		latencies.sort(Long::compare);
+		List<Long> latencies = propagated.stream().map(Propagated::micros).sorted().toList();
 		double p50 = percentile(latencies, 50);
 		double p95 = percentile(latencies, 95);
 		double p99 = percentile(latencies, 99);

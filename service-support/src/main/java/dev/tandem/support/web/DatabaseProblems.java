@@ -38,19 +38,13 @@ public class DatabaseProblems {
 
 	private static final Logger log = LoggerFactory.getLogger(DatabaseProblems.class);
 
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> databaseRefused(DataAccessException ex) throws DataAccessException {
-		return answer(ex).orElseThrow(() -> ex);
-	}
-
-	/** Spring's reactive transaction manager reports a connection it could not get as a transaction failure. */
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> transactionNotStarted(TransactionException ex) throws TransactionException {
-		return answer(ex).orElseThrow(() -> ex);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> driverRefused(R2dbcException ex) throws R2dbcException {
+	/**
+	 * Spring's exceptions from R2DBC, the reactive transaction manager's for a connection it could not get, and the
+	 * driver's own where nothing translated them: each is answered by the first driver exception among its causes, or
+	 * thrown on.
+	 */
+	@ExceptionHandler({ DataAccessException.class, TransactionException.class, R2dbcException.class })
+	ResponseEntity<ProblemDetail> databaseRefused(Exception ex) throws Exception {
 		return answer(ex).orElseThrow(() -> ex);
 	}
 

@@ -24,8 +24,8 @@ class DatabaseProblemsTests {
 	private final DatabaseProblems problems = new DatabaseProblems();
 
 	@Test
-	void aDatabaseThatRefusesConnectionsIsUnavailableForAWhile() {
-		ResponseEntity<ProblemDetail> answer = problems.transactionNotStarted(new CannotCreateTransactionException(
+	void aDatabaseThatRefusesConnectionsIsUnavailableForAWhile() throws Exception {
+		ResponseEntity<ProblemDetail> answer = problems.databaseRefused(new CannotCreateTransactionException(
 				"Could not open R2DBC Connection for transaction",
 				new R2dbcNonTransientResourceException("Connection refused: /127.0.0.1:15432", "08003")));
 
@@ -33,7 +33,7 @@ class DatabaseProblemsTests {
 	}
 
 	@Test
-	void aServerShuttingDownOrRecoveringIsUnavailableForAWhile() {
+	void aServerShuttingDownOrRecoveringIsUnavailableForAWhile() throws Exception {
 		// 57P01: terminating connection due to administrator command; 57P03: the database system is starting up;
 		// 08006: connection failure; 53300: too many connections
 		for (String state : new String[] { "57P01", "57P03", "08006", "53300" }) {
@@ -43,18 +43,18 @@ class DatabaseProblemsTests {
 	}
 
 	@Test
-	void aConnectionClosedUnderARequestIsUnavailableForAWhile() {
-		assertUnavailable(problems.driverRefused(new R2dbcNonTransientResourceException("Connection closed", "08006")));
+	void aConnectionClosedUnderARequestIsUnavailableForAWhile() throws Exception {
+		assertUnavailable(problems.databaseRefused(new R2dbcNonTransientResourceException("Connection closed", "08006")));
 	}
 
 	@Test
-	void noConnectionHandedOutInTimeIsUnavailableForAWhile() {
-		assertUnavailable(problems.driverRefused(new R2dbcTimeoutException("Timeout on acquiring a connection")));
+	void noConnectionHandedOutInTimeIsUnavailableForAWhile() throws Exception {
+		assertUnavailable(problems.databaseRefused(new R2dbcTimeoutException("Timeout on acquiring a connection")));
 	}
 
 	@Test
-	void aValueRefusedAsDataIsTheClientsMistake() {
-		ResponseEntity<ProblemDetail> answer = problems.driverRefused(
+	void aValueRefusedAsDataIsTheClientsMistake() throws Exception {
+		ResponseEntity<ProblemDetail> answer = problems.databaseRefused(
 				new R2dbcBadGrammarException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
 
 		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
@@ -76,8 +76,8 @@ class DatabaseProblemsTests {
 
 		assertThatThrownBy(() -> problems.databaseRefused(duplicate)).isSameAs(duplicate);
 		assertThatThrownBy(() -> problems.databaseRefused(grammar)).isSameAs(grammar);
-		assertThatThrownBy(() -> problems.driverRefused(internal)).isSameAs(internal);
-		assertThatThrownBy(() -> problems.driverRefused(protocol)).isSameAs(protocol);
+		assertThatThrownBy(() -> problems.databaseRefused(internal)).isSameAs(internal);
+		assertThatThrownBy(() -> problems.databaseRefused(protocol)).isSameAs(protocol);
 	}
 
 	private static void assertUnavailable(ResponseEntity<ProblemDetail> answer) {
