@@ -3,47 +3,51 @@ package dev.tandem.identity.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.tandem.identity.WithLocalUsers;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
  * Slows down and then refuses repeated failed logins, without handing an attacker a way to lock a victim out:
  * refusals are per account <em>and</em> client address (so an attacker elsewhere cannot lock out the victim's
  * address) and per address (credential stuffing from one place), always for a bounded time. Failures on one account
- * from everywhere only slow its logins down, never refuse them. Counters live in this replica's memory.
+ * from everywhere only slow its logins down, never refuse them. The counters live in the database, so every replica
+ * counts the same attempts: guesses spread over replicas by a load balancer add up.
  */
 @Component
 @WithLocalUsers
 class LoginThrottle {
 
+	/** How often each replica deletes the counters nobody needs to remember any longer. */
+	static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
 	private final Settings settings;
 
 	private final Clock clock;
 
-	private final Cache<String, Failures> perAccountAtAddress;
+	private final DatabaseClient database;
 
-	private final Cache<String, Failures> perAddress;
+	private final TransactionalOperator transactions;
 
-	private final Cache<String, Failures> perAccount;
+	private final AtomicReference<Instant> nextPurge = new AtomicReference<>(Instant.MIN);
 
-	LoginThrottle(Settings settings, Clock clock) {
+	LoginThrottle(Settings settings, Clock clock, DatabaseClient database, TransactionalOperator transactions) {
 		this.settings = settings;
 		this.clock = clock;
-		this.perAccountAtAddress = cache(settings.maxLock().plus(settings.window()));
-		this.perAddress = cache(settings.maxLock().plus(settings.window()));
-		this.perAccount = cache(settings.window());
-	}
-
-	private static Cache<String, Failures> cache(Duration expiry) {
-		return Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(expiry).build();
+		this.database = database;
+		this.transactions = transactions;
 	}
 
 	/**
@@ -52,30 +56,67 @@ class LoginThrottle {
 	 * front is what stops a burst of parallel guesses from all passing before the first failure is recorded.
 	 *
 	 * @param account the user id when the login named a user, else the login as typed
-	 * @return how long to hold the answer back should this attempt fail (the slow-down)
-	 * @throws TooManyLoginAttempts if the attempt is refused
+	 * @return how long to hold the answer back should this attempt fail (the slow-down), or the error
+	 *         {@link TooManyLoginAttempts} if the attempt is refused
 	 */
-	Duration attempt(String account, String clientAddress) {
+	Mono<Duration> attempt(String account, String clientAddress) {
 		Instant now = clock.instant();
-		String pair = key(account, clientAddress);
-		TooManyLoginAttempts[] refused = new TooManyLoginAttempts[1];
-		// Each counter is checked and advanced in one atomic update.
-		perAddress.asMap().compute(clientAddress, (k, failures) -> {
-			Optional<Duration> wait = lockedFor(failures, now);
-			wait.ifPresent(duration -> refused[0] = new TooManyLoginAttempts(duration));
-			return wait.isPresent() ? failures : next(failures, now, settings.maxFailuresPerAddress());
-		});
-		if (refused[0] == null) {
-			perAccountAtAddress.asMap().compute(pair, (k, failures) -> {
-				Optional<Duration> wait = lockedFor(failures, now);
-				wait.ifPresent(duration -> refused[0] = new TooManyLoginAttempts(duration));
-				return wait.isPresent() ? failures : next(failures, now, settings.maxFailures());
-			});
+		Counter address = new Counter("address:" + clientAddress, settings.maxFailuresPerAddress(),
+				settings.maxLock().plus(settings.window()));
+		Counter pair = new Counter(pairKey(account, clientAddress), settings.maxFailures(),
+				settings.maxLock().plus(settings.window()));
+		Counter onAccount = new Counter(accountKey(account), Integer.MAX_VALUE, settings.window());
+		List<String> keys = List.of(address.key(), pair.key(), onAccount.key());
+		// Each replica's attempts on these counters wait for one another's transactions: rows are created first, so
+		// there is a row to lock, then locked in the order of their keys, so two attempts never wait for each other.
+		Mono<Verdict> verdict = database.sql("""
+				insert into login_failures (key, failures, window_start, lockouts, forget_after)
+				select key, 0, :now, 0, :now from unnest(:keys::text[]) as key order by key
+				on conflict (key) do nothing""")
+			.bind("now", now)
+			.bind("keys", keys.toArray(String[]::new))
+			.then()
+			.thenMany(database.sql("""
+					select key, failures, window_start, locked_until, lockouts, forget_after from login_failures
+					where key = any(:keys::text[]) order by key for update""")
+				.bind("keys", keys.toArray(String[]::new))
+				.map(row -> new Stored(row.get("key", String.class), new Failures(row.get("failures", Integer.class),
+						row.get("window_start", Instant.class), row.get("locked_until", Instant.class),
+						row.get("lockouts", Integer.class)), row.get("forget_after", Instant.class)))
+				.all())
+			// A counter whose time to be remembered is up counts as none, whether or not a purge deleted it yet.
+			.filter(stored -> stored.forgetAfter().isAfter(now))
+			.collectMap(Stored::key, Stored::failures)
+			.flatMap(stored -> decide(stored, address, pair, onAccount, now))
+			.as(transactions::transactional);
+		return purgeIfDue(now).then(verdict).flatMap(decided -> decided.refusedFor() == null
+				? Mono.just(decided.slowDown()) : Mono.error(new TooManyLoginAttempts(decided.refusedFor())));
+	}
+
+	/**
+	 * Advances the counters of one attempt. A refusal for the address leaves every counter as it was; a refusal for
+	 * the pair still counts against the address, so hammering a locked account adds up to the address's lock.
+	 */
+	private Mono<Verdict> decide(Map<String, Failures> stored, Counter address, Counter pair, Counter onAccount,
+			Instant now) {
+		@Nullable Failures atAddress = stored.get(address.key());
+		Optional<Duration> addressLocked = lockedFor(atAddress, now);
+		if (addressLocked.isPresent()) {
+			return Mono.just(Verdict.refused(addressLocked.get()));
 		}
-		if (refused[0] != null) {
-			throw refused[0];
+		Mono<Void> countAddress = save(address, next(atAddress, now, address.limit()), now);
+		@Nullable Failures atPair = stored.get(pair.key());
+		Optional<Duration> pairLocked = lockedFor(atPair, now);
+		if (pairLocked.isPresent()) {
+			return countAddress.thenReturn(Verdict.refused(pairLocked.get()));
 		}
-		Failures onAccount = perAccount.asMap().compute(account, (k, failures) -> next(failures, now, Integer.MAX_VALUE));
+		Failures onAccountNow = next(stored.get(onAccount.key()), now, onAccount.limit());
+		return countAddress.then(save(pair, next(atPair, now, pair.limit()), now))
+			.then(save(onAccount, onAccountNow, now))
+			.thenReturn(Verdict.allowed(slowDown(onAccountNow)));
+	}
+
+	private Duration slowDown(Failures onAccount) {
 		int beyond = onAccount.count() - settings.slowDownAfter();
 		if (beyond <= 0) {
 			return Duration.ZERO;
@@ -85,13 +126,40 @@ class LoginThrottle {
 	}
 
 	/** A successful login clears what its account had collected (at this address, and in all). */
-	void succeeded(String account, String clientAddress) {
-		perAccountAtAddress.invalidate(key(account, clientAddress));
-		perAccount.invalidate(account);
+	Mono<Void> succeeded(String account, String clientAddress) {
 		// A login that succeeded was no guess: give back the address's reserved attempt.
-		perAddress.asMap().computeIfPresent(clientAddress, (k, failures) -> failures.count() > 0
-				? new Failures(failures.count() - 1, failures.windowStart(), failures.lockedUntil(), failures.lockouts())
-				: failures);
+		return database.sql("delete from login_failures where key = any(:keys::text[])")
+			.bind("keys", new String[] { pairKey(account, clientAddress), accountKey(account) })
+			.then()
+			.then(database.sql("update login_failures set failures = failures - 1 where key = :key and failures > 0")
+				.bind("key", "address:" + clientAddress)
+				.then())
+			.as(transactions::transactional);
+	}
+
+	/** Deletes the counters whose time is up, at most once per {@link #PURGE_EVERY} on each replica. */
+	private Mono<Void> purgeIfDue(Instant now) {
+		Instant due = nextPurge.get();
+		if (now.isBefore(due) || !nextPurge.compareAndSet(due, now.plus(PURGE_EVERY))) {
+			return Mono.empty();
+		}
+		return database.sql("delete from login_failures where forget_after < :now").bind("now", now).then();
+	}
+
+	private Mono<Void> save(Counter counter, Failures failures, Instant now) {
+		return database.sql("""
+				insert into login_failures (key, failures, window_start, locked_until, lockouts, forget_after)
+				values (:key, :failures, :windowStart, :lockedUntil, :lockouts, :forgetAfter)
+				on conflict (key) do update set failures = excluded.failures, window_start = excluded.window_start,
+					locked_until = excluded.locked_until, lockouts = excluded.lockouts,
+					forget_after = excluded.forget_after""")
+			.bind("key", counter.key())
+			.bind("failures", failures.count())
+			.bind("windowStart", failures.windowStart())
+			.bind("lockedUntil", Parameter.fromOrEmpty(failures.lockedUntil(), Instant.class))
+			.bind("lockouts", failures.lockouts())
+			.bind("forgetAfter", now.plus(counter.remembered()))
+			.then();
 	}
 
 	private Failures next(@Nullable Failures failures, Instant now, int limit) {
@@ -116,11 +184,33 @@ class LoginThrottle {
 		return Optional.of(Duration.between(now, failures.lockedUntil()));
 	}
 
-	private static String key(String account, String clientAddress) {
-		return account + "\n" + clientAddress;
+	private static String pairKey(String account, String clientAddress) {
+		return "pair:" + account + "\n" + clientAddress;
+	}
+
+	private static String accountKey(String account) {
+		return "account:" + account;
+	}
+
+	/** One counter of an attempt: its row's key, the failures that lock it, how long it is remembered. */
+	private record Counter(String key, int limit, Duration remembered) {
 	}
 
 	private record Failures(int count, Instant windowStart, @Nullable Instant lockedUntil, int lockouts) {
+	}
+
+	private record Stored(String key, Failures failures, Instant forgetAfter) {
+	}
+
+	private record Verdict(Duration slowDown, @Nullable Duration refusedFor) {
+
+		static Verdict allowed(Duration slowDown) {
+			return new Verdict(slowDown, null);
+		}
+
+		static Verdict refused(Duration refusedFor) {
+			return new Verdict(Duration.ZERO, refusedFor);
+		}
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
@@ -133,17 +132,17 @@ class TokenEndpoint {
 				// password is checked, so parallel guesses cannot slip past the limit.
 				String account = user.map(found -> found.id().toString())
 					.orElse("login:" + login.toLowerCase(java.util.Locale.ROOT));
-				Duration slowDown = throttle.attempt(account, address);
 				String hash = user.map(User::passwordHash).orElse(null);
-				return Mono.fromCallable(() -> verify(password, hash)).subscribeOn(Schedulers.boundedElastic())
+				return throttle.attempt(account, address).flatMap(slowDown -> Mono
+					.fromCallable(() -> verify(password, hash)).subscribeOn(Schedulers.boundedElastic())
 					.flatMap(newHash -> {
 						if (newHash.isEmpty() || user.isEmpty() || !user.get().active() || hash == null) {
 							// One answer for every failure: no way to learn which accounts exist or are inactive.
 							return Mono.delay(slowDown).then(Mono.error(TokenRefused.invalidGrant(INVALID_LOGIN)));
 						}
-						throttle.succeeded(account, address);
-						return signIn(user.get(), hash, newHash.get(), clientId);
-					});
+						return throttle.succeeded(account, address)
+							.then(Mono.defer(() -> signIn(user.get(), hash, newHash.get(), clientId)));
+					}));
 			}));
 	}
 

@@ -1,5 +1,6 @@
 package dev.tandem.identity.token;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -9,13 +10,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.BodyInserters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -30,6 +34,18 @@ class LoginThrottleIntegrationTests {
 
 	@Autowired
 	WebTestClient http;
+
+	@Autowired
+	LoginThrottle throttle;
+
+	@Autowired
+	LoginThrottle.Settings settings;
+
+	@Autowired
+	DatabaseClient database;
+
+	@Autowired
+	TransactionalOperator transactions;
 
 	TestUsers users;
 
@@ -99,6 +115,43 @@ class LoginThrottleIntegrationTests {
 		login(name, "wrong guess 3", "192.0.2.50").expectStatus().isBadRequest();
 
 		login(name + "@example.com", TestUsers.PASSWORD, "192.0.2.50").expectStatus().isEqualTo(429);
+	}
+
+	@Test
+	void countsTheAttemptsOfEveryReplicaTogether() {
+		// Another replica: its own instance, sharing nothing with this one but the database.
+		LoginThrottle otherReplica = new LoginThrottle(settings, Clock.systemUTC(), database, transactions);
+		String account = TestUsers.unique("shared");
+		throttle.attempt(account, "192.0.2.70").block();
+		otherReplica.attempt(account, "192.0.2.70").block();
+		throttle.attempt(account, "192.0.2.70").block();
+
+		assertThatThrownBy(() -> otherReplica.attempt(account, "192.0.2.70").block())
+			.isInstanceOf(TooManyLoginAttempts.class);
+		assertThatThrownBy(() -> throttle.attempt(account, "192.0.2.70").block())
+			.isInstanceOf(TooManyLoginAttempts.class);
+	}
+
+	@Test
+	void forgetsCountersOnceTheirTimeIsUp() {
+		String account = TestUsers.unique("forgotten");
+		throttle.attempt(account, "192.0.2.80").block();
+		assertThat(countersOf(account)).isEqualTo(2);
+
+		// A replica two hours on, past the window and the longest lock, deletes them on its first attempt.
+		Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(2));
+		new LoginThrottle(settings, later, database, transactions).attempt("someone else", "192.0.2.81").block();
+
+		assertThat(countersOf(account)).isZero();
+	}
+
+	private long countersOf(String account) {
+		return database.sql("select count(*) from login_failures where key like :pattern")
+			.bind("pattern", "%" + account + "%")
+			.map(row -> row.get(0, Long.class))
+			.one()
+			.blockOptional()
+			.orElseThrow();
 	}
 
 	private WebTestClient.ResponseSpec login(String username, String password, String address) {
