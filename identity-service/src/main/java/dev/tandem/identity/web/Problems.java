@@ -17,6 +17,7 @@ import dev.tandem.support.web.TryAgainLater;
 import dev.tandem.identity.user.WrongCurrentPassword;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -35,8 +36,10 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Translates failures into problem details: a 400 names every invalid field with a JSON pointer, a taken username
  * or email is a 409.
+ * Asked before service-support's {@code DatabaseProblems}, the shared answers to the database's refusals.
  */
 @RestControllerAdvice
+@Order(0)
 class Problems extends ResponseEntityExceptionHandler {
 
 	static final URI INVALID_REQUEST = URI.create("https://tandem.dev/problems/invalid-request");

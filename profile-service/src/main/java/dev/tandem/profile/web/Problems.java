@@ -16,6 +16,7 @@ import dev.tandem.support.web.TryAgainLater;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -32,8 +33,10 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 
 /**
  * Translates failures into problem details.
+ * Asked before service-support's {@code DatabaseProblems}, the shared answers to the database's refusals.
  */
 @RestControllerAdvice
+@Order(0)
 class Problems extends ResponseEntityExceptionHandler {
 
 	static final URI PROFILE_NOT_FOUND = URI.create("https://tandem.dev/problems/profile-not-found");

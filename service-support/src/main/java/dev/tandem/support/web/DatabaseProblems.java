@@ -1,7 +1,12 @@
 package dev.tandem.support.web;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
@@ -11,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -31,12 +38,34 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * again may find it done: a sign-up is then a {@code 409}, an edit with {@code If-Match} a {@code 412}, and a refresh
  * token sent twice revokes its sessions, as any reuse does.</li>
  * </ul>
- * Anything else from the database stays an error of ours.
+ * Anything else from the database stays an error of ours. A service's own advice is asked first (this one comes
+ * last), so a service may still answer a database refusal its own way.
  */
 @RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
 public class DatabaseProblems {
 
+	/**
+	 * How often an outage is logged: every request answered {@code 503} would otherwise log a warning of its own,
+	 * thousands a minute while the database is down.
+	 */
+	static final Duration WARN_EVERY = Duration.ofSeconds(10);
+
 	private static final Logger log = LoggerFactory.getLogger(DatabaseProblems.class);
+
+	private final Clock clock;
+
+	private final AtomicReference<Instant> nextWarning = new AtomicReference<>(Instant.MIN);
+
+	private final AtomicLong unlogged = new AtomicLong();
+
+	public DatabaseProblems() {
+		this(Clock.systemUTC());
+	}
+
+	DatabaseProblems(Clock clock) {
+		this.clock = clock;
+	}
 
 	/**
 	 * Spring's exceptions from R2DBC, the reactive transaction manager's for a connection it could not get, and the
@@ -48,7 +77,7 @@ public class DatabaseProblems {
 		return answer(ex).orElseThrow(() -> ex);
 	}
 
-	private static Optional<ResponseEntity<ProblemDetail>> answer(Throwable ex) {
+	private Optional<ResponseEntity<ProblemDetail>> answer(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof R2dbcException r2dbc) {
 				String state = r2dbc.getSqlState();
@@ -56,13 +85,27 @@ public class DatabaseProblems {
 					return Optional.of(invalid(r2dbc));
 				}
 				if (unavailable(r2dbc, state)) {
-					log.warn("Answering 503, the database is unavailable: {}", r2dbc.toString());
+					warnUnavailable(r2dbc);
 					return Optional.of(TryAgainLater.problem("https://tandem.dev/problems/database-unavailable",
 							"Database unavailable", "The database cannot be reached right now; try again shortly."));
 				}
 			}
 		}
 		return Optional.empty();
+	}
+
+	/** Logs the outage at most once per {@link #WARN_EVERY}, with how many 503s went unlogged since. */
+	private void warnUnavailable(R2dbcException ex) {
+		Instant now = clock.instant();
+		Instant due = nextWarning.get();
+		if (now.isBefore(due) || !nextWarning.compareAndSet(due, now.plus(WARN_EVERY))) {
+			unlogged.incrementAndGet();
+			log.debug("Answering 503, the database is unavailable: {}", ex.toString());
+			return;
+		}
+		long since = unlogged.getAndSet(0);
+		log.warn("Answering 503, the database is unavailable{}: {}",
+				since == 0 ? "" : " (" + since + " more 503s since the last warning)", ex.toString());
 	}
 
 	/**

@@ -1,10 +1,21 @@
 package dev.tandem.support.web;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -78,6 +89,54 @@ class DatabaseProblemsTests {
 		assertThatThrownBy(() -> problems.databaseRefused(grammar)).isSameAs(grammar);
 		assertThatThrownBy(() -> problems.databaseRefused(internal)).isSameAs(internal);
 		assertThatThrownBy(() -> problems.databaseRefused(protocol)).isSameAs(protocol);
+	}
+
+	@Test
+	void warnsOfAnOutageOnceInAWhileSayingHowManyAnswersWentUnlogged() throws Exception {
+		SteppedClock clock = new SteppedClock();
+		DatabaseProblems problems = new DatabaseProblems(clock);
+		Logger logger = (Logger) LoggerFactory.getLogger(DatabaseProblems.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			for (int i = 0; i < 5; i++) {
+				assertUnavailable(problems.databaseRefused(new R2dbcNonTransientResourceException("closed", "08006")));
+			}
+			clock.now = clock.now.plus(DatabaseProblems.WARN_EVERY);
+			assertUnavailable(problems.databaseRefused(new R2dbcNonTransientResourceException("closed", "08006")));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+
+		List<String> warnings = appender.list.stream()
+			.filter(event -> event.getLevel() == Level.WARN)
+			.map(ILoggingEvent::getFormattedMessage)
+			.toList();
+		assertThat(warnings).hasSize(2);
+		assertThat(warnings.get(0)).doesNotContain("more 503s");
+		assertThat(warnings.get(1)).contains("(4 more 503s since the last warning)");
+	}
+
+	private static final class SteppedClock extends Clock {
+
+		Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return now;
+		}
 	}
 
 	private static void assertUnavailable(ResponseEntity<ProblemDetail> answer) {
