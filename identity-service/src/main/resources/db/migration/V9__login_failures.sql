@@ -1,7 +1,7 @@
 -- The login throttle's counters, shared by every replica: in each replica's memory, an attacker spreading guesses
 -- over N replicas behind a load balancer got N times the limit. One row per counter, its key 'address:<address>',
 -- 'account:<account>' or 'pair:<account>' and '<address>' on two lines. A row is forgotten once forget_after has
--- passed; replicas delete such rows from time to time.
+-- passed, and deleted every few minutes (TokenHousekeeping).
 create table login_failures (
     key          text        primary key,
     failures     int         not null,

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.tandem.identity.WithLocalUsers;
 import org.jspecify.annotations.Nullable;
@@ -30,9 +29,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @WithLocalUsers
 class LoginThrottle {
 
-	/** How often each replica deletes the counters nobody needs to remember any longer. */
-	static final Duration PURGE_EVERY = Duration.ofMinutes(1);
-
 	private final Settings settings;
 
 	private final Clock clock;
@@ -40,8 +36,6 @@ class LoginThrottle {
 	private final DatabaseClient database;
 
 	private final TransactionalOperator transactions;
-
-	private final AtomicReference<Instant> nextPurge = new AtomicReference<>(Instant.MIN);
 
 	LoginThrottle(Settings settings, Clock clock, DatabaseClient database, TransactionalOperator transactions) {
 		this.settings = settings;
@@ -89,7 +83,7 @@ class LoginThrottle {
 			.collectMap(Stored::key, Stored::failures)
 			.flatMap(stored -> decide(stored, address, pair, onAccount, now))
 			.as(transactions::transactional);
-		return purgeIfDue(now).then(verdict).flatMap(decided -> decided.refusedFor() == null
+		return verdict.flatMap(decided -> decided.refusedFor() == null
 				? Mono.just(decided.slowDown()) : Mono.error(new TooManyLoginAttempts(decided.refusedFor())));
 	}
 
@@ -137,13 +131,9 @@ class LoginThrottle {
 			.as(transactions::transactional);
 	}
 
-	/** Deletes the counters whose time is up, at most once per {@link #PURGE_EVERY} on each replica. */
-	private Mono<Void> purgeIfDue(Instant now) {
-		Instant due = nextPurge.get();
-		if (now.isBefore(due) || !nextPurge.compareAndSet(due, now.plus(PURGE_EVERY))) {
-			return Mono.empty();
-		}
-		return database.sql("delete from login_failures where forget_after < :now").bind("now", now).then();
+	/** Deletes the counters whose time to be remembered is up; answers how many. */
+	Mono<Long> forgetExpired(Instant now) {
+		return database.sql("delete from login_failures where forget_after < :now").bind("now", now).fetch().rowsUpdated();
 	}
 
 	private Mono<Void> save(Counter counter, Failures failures, Instant now) {

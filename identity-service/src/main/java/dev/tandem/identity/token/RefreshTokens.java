@@ -30,6 +30,9 @@ class RefreshTokens implements Sessions {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	/** Expired tokens deleted per statement, so a first clean-up of a large table holds no lock for long. */
+	static final int DELETE_BATCH = 10_000;
+
 	private final DatabaseClient database;
 
 	private final TransactionalOperator transactions;
@@ -107,6 +110,27 @@ class RefreshTokens implements Sessions {
 			.bind("now", clock.instant())
 			.bind("family", familyId)
 			.then();
+	}
+
+	/**
+	 * Deletes the tokens past their expiry, rotated and revoked ones included: presented, an expired token is
+	 * refused as an unknown one would be, so keeping it only grows the table (a row per login and per refresh).
+	 * Answers how many went.
+	 */
+	Mono<Long> deleteExpired(Instant now) {
+		return deleteExpiredBatch(now)
+			.expand(deleted -> deleted == DELETE_BATCH ? deleteExpiredBatch(now) : Mono.empty())
+			.reduce(0L, Long::sum);
+	}
+
+	private Mono<Long> deleteExpiredBatch(Instant now) {
+		return database.sql("""
+				delete from refresh_tokens where token_hash in (
+				    select token_hash from refresh_tokens where expires_at < :now limit :batch)""")
+			.bind("now", now)
+			.bind("batch", DELETE_BATCH)
+			.fetch()
+			.rowsUpdated();
 	}
 
 	private Mono<String> insert(UUID familyId, UUID userId, @Nullable String clientId, String scope) {

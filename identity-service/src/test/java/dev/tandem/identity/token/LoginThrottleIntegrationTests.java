@@ -132,28 +132,6 @@ class LoginThrottleIntegrationTests {
 			.isInstanceOf(TooManyLoginAttempts.class);
 	}
 
-	@Test
-	void forgetsCountersOnceTheirTimeIsUp() {
-		String account = TestUsers.unique("forgotten");
-		throttle.attempt(account, "192.0.2.80").block();
-		assertThat(countersOf(account)).isEqualTo(2);
-
-		// A replica two hours on, past the window and the longest lock, deletes them on its first attempt.
-		Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(2));
-		new LoginThrottle(settings, later, database, transactions).attempt("someone else", "192.0.2.81").block();
-
-		assertThat(countersOf(account)).isZero();
-	}
-
-	private long countersOf(String account) {
-		return database.sql("select count(*) from login_failures where key like :pattern")
-			.bind("pattern", "%" + account + "%")
-			.map(row -> row.get(0, Long.class))
-			.one()
-			.blockOptional()
-			.orElseThrow();
-	}
-
 	private WebTestClient.ResponseSpec login(String username, String password, String address) {
 		return http.post().uri("/oauth2/token").header("X-Forwarded-For", address)
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
