@@ -31,7 +31,9 @@ import org.springframework.test.context.ContextConfiguration;
 				"tandem.tokens.clients.mobile-app.secret={bcrypt}$2a$10$hHV4ED3yGYDl10Zi0Ruv3uM/MynT24kGIZkHYBq3oX9PpfTxyHMn.",
 				"tandem.tokens.clients.mobile-app.scopes=profile",
 				"tandem.tokens.clients.mobile-app.grant-types=password,refresh_token",
-				"management.tracing.sampling.probability=1.0" })
+				"management.tracing.sampling.probability=1.0",
+				// Tests delete expired records when they mean to, not when a schedule does it under their feet.
+				"tandem.housekeeping.initial-delay=24h" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(partitions = 2, topics = UserEvents.TOPIC)
 @ContextConfiguration(initializers = TestDatabase.class)

@@ -3,7 +3,6 @@ package dev.tandem.identity.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +28,9 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @WithLocalUsers
 class LoginThrottle {
 
+	/** The longest client address kept: an IPv6 address with an IPv4 tail has 45 characters. */
+	static final int MAX_ADDRESS = 45;
+
 	private final Settings settings;
 
 	private final Clock clock;
@@ -47,7 +49,8 @@ class LoginThrottle {
 	/**
 	 * Reserves a login attempt before its password is checked: refuses it if the account at this address, or the
 	 * address, is locked, and otherwise counts it as a failure until {@link #succeeded} says otherwise. Counting up
-	 * front is what stops a burst of parallel guesses from all passing before the first failure is recorded.
+	 * front is what stops a burst of parallel guesses from all passing before the first failure is recorded. A refused
+	 * attempt changes nothing, and is answered from one read that locks nothing.
 	 *
 	 * @param account the user id when the login named a user, else the login as typed
 	 * @return how long to hold the answer back should this attempt fail (the slow-down), or the error
@@ -55,57 +58,66 @@ class LoginThrottle {
 	 */
 	Mono<Duration> attempt(String account, String clientAddress) {
 		Instant now = clock.instant();
-		Counter address = new Counter("address:" + clientAddress, settings.maxFailuresPerAddress(),
+		Counter address = new Counter(addressKey(clientAddress), settings.maxFailuresPerAddress(),
 				settings.maxLock().plus(settings.window()));
 		Counter pair = new Counter(pairKey(account, clientAddress), settings.maxFailures(),
 				settings.maxLock().plus(settings.window()));
 		Counter onAccount = new Counter(accountKey(account), Integer.MAX_VALUE, settings.window());
-		List<String> keys = List.of(address.key(), pair.key(), onAccount.key());
-		// Each replica's attempts on these counters wait for one another's transactions: rows are created first, so
-		// there is a row to lock, then locked in the order of their keys, so two attempts never wait for each other.
-		Mono<Verdict> verdict = database.sql("""
-				insert into login_failures (key, failures, window_start, lockouts, forget_after)
-				select key, 0, :now, 0, :now from unnest(:keys::text[]) as key order by key
-				on conflict (key) do nothing""")
-			.bind("now", now)
-			.bind("keys", keys.toArray(String[]::new))
-			.then()
+		// Attempts on the same counters queue behind one another's transactions, each a few statements long. Every
+		// counter is created or locked by one statement, in the order of the keys, so no two attempts wait for each
+		// other in a cycle.
+		Mono<Verdict> counted = quickly()
 			.thenMany(database.sql("""
-					select key, failures, window_start, locked_until, lockouts, forget_after from login_failures
-					where key = any(:keys::text[]) order by key for update""")
-				.bind("keys", keys.toArray(String[]::new))
+					insert into login_failures as f (key, failures, window_start, lockouts, forget_after)
+					select key, 0, :now, 0, :now from unnest(:keys::text[]) as key order by key
+					on conflict (key) do update set failures = f.failures
+					returning key, failures, window_start, locked_until, lockouts, forget_after""")
+				.bind("now", now)
+				.bind("keys", new String[] { address.key(), pair.key(), onAccount.key() })
 				.map(row -> new Stored(row.get("key", String.class), new Failures(row.get("failures", Integer.class),
 						row.get("window_start", Instant.class), row.get("locked_until", Instant.class),
 						row.get("lockouts", Integer.class)), row.get("forget_after", Instant.class)))
 				.all())
-			// A counter whose time to be remembered is up counts as none, whether or not a purge deleted it yet.
-			.filter(stored -> stored.forgetAfter().isAfter(now))
+			.filter(stored -> stored.remembered(now))
 			.collectMap(Stored::key, Stored::failures)
 			.flatMap(stored -> decide(stored, address, pair, onAccount, now))
 			.as(transactions::transactional);
-		return verdict.flatMap(decided -> decided.refusedFor() == null
-				? Mono.just(decided.slowDown()) : Mono.error(new TooManyLoginAttempts(decided.refusedFor())));
+		return storedLock(address, pair, now).map(Verdict::refused)
+			.switchIfEmpty(counted)
+			.flatMap(decided -> decided.refusedFor() == null ? Mono.just(decided.slowDown())
+					: Mono.error(new TooManyLoginAttempts(decided.refusedFor())));
+	}
+
+	/** The lock on the address, else on the pair, as stored now; read without locking anything. */
+	private Mono<Duration> storedLock(Counter address, Counter pair, Instant now) {
+		return database.sql("""
+				select key, locked_until from login_failures
+				where key in (:address, :pair) and locked_until > :now and forget_after > :now""")
+			.bind("address", address.key())
+			.bind("pair", pair.key())
+			.bind("now", now)
+			.map(row -> Map.entry(row.get("key", String.class), row.get("locked_until", Instant.class)))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.flatMap(locks -> Mono.justOrEmpty(locks.getOrDefault(address.key(), locks.get(pair.key()))))
+			.map(until -> Duration.between(now, until));
 	}
 
 	/**
-	 * Advances the counters of one attempt. A refusal for the address leaves every counter as it was; a refusal for
-	 * the pair still counts against the address, so hammering a locked account adds up to the address's lock.
+	 * Advances the counters of one attempt, unless the address or the pair was locked meanwhile, which changes
+	 * nothing.
 	 */
 	private Mono<Verdict> decide(Map<String, Failures> stored, Counter address, Counter pair, Counter onAccount,
 			Instant now) {
 		@Nullable Failures atAddress = stored.get(address.key());
-		Optional<Duration> addressLocked = lockedFor(atAddress, now);
-		if (addressLocked.isPresent()) {
-			return Mono.just(Verdict.refused(addressLocked.get()));
-		}
-		Mono<Void> countAddress = save(address, next(atAddress, now, address.limit()), now);
 		@Nullable Failures atPair = stored.get(pair.key());
-		Optional<Duration> pairLocked = lockedFor(atPair, now);
-		if (pairLocked.isPresent()) {
-			return countAddress.thenReturn(Verdict.refused(pairLocked.get()));
+		Optional<Duration> locked = lockedFor(atAddress, now).or(() -> lockedFor(atPair, now));
+		if (locked.isPresent()) {
+			return Mono.just(Verdict.refused(locked.get()));
 		}
 		Failures onAccountNow = next(stored.get(onAccount.key()), now, onAccount.limit());
-		return countAddress.then(save(pair, next(atPair, now, pair.limit()), now))
+		return save(address, next(atAddress, now, address.limit()), now)
+			.then(save(pair, next(atPair, now, pair.limit()), now))
 			.then(save(onAccount, onAccountNow, now))
 			.thenReturn(Verdict.allowed(slowDown(onAccountNow)));
 	}
@@ -121,28 +133,44 @@ class LoginThrottle {
 
 	/** A successful login clears what its account had collected (at this address, and in all). */
 	Mono<Void> succeeded(String account, String clientAddress) {
-		// A login that succeeded was no guess: give back the address's reserved attempt.
-		return database.sql("delete from login_failures where key = any(:keys::text[])")
-			.bind("keys", new String[] { pairKey(account, clientAddress), accountKey(account) })
-			.then()
+		String address = addressKey(clientAddress);
+		String pair = pairKey(account, clientAddress);
+		String onAccount = accountKey(account);
+		return quickly()
+			// Locked in the order of their keys, as attempts lock them.
+			.then(database.sql("select key from login_failures where key = any(:keys::text[]) order by key for update")
+				.bind("keys", new String[] { address, pair, onAccount })
+				.then())
+			.then(database.sql("delete from login_failures where key = any(:keys::text[])")
+				.bind("keys", new String[] { pair, onAccount })
+				.then())
+			// A login that succeeded was no guess: give back the address's reserved attempt.
 			.then(database.sql("update login_failures set failures = failures - 1 where key = :key and failures > 0")
-				.bind("key", "address:" + clientAddress)
+				.bind("key", address)
 				.then())
 			.as(transactions::transactional);
 	}
 
-	/** Deletes the counters whose time to be remembered is up; answers how many. */
+	/** Deletes the counters whose time to be remembered is up; answers how many went. */
 	Mono<Long> forgetExpired(Instant now) {
-		return database.sql("delete from login_failures where forget_after < :now").bind("now", now).fetch().rowsUpdated();
+		return ExpiredRows.delete(database, "login_failures", "key", "forget_after", now);
+	}
+
+	/**
+	 * Starts a throttle transaction: its commit does not wait for the disk, since a crash that loses a count gives an
+	 * attacker a few guesses at most, and holding the counters' locks through a disk flush would make every attempt
+	 * on them wait for it; and a lock it waits for longer than 2 s fails it (a 503) rather than holding its connection.
+	 */
+	private Mono<Void> quickly() {
+		return database.sql("select set_config('synchronous_commit', 'off', true), set_config('lock_timeout', '2s', true)")
+			.then();
 	}
 
 	private Mono<Void> save(Counter counter, Failures failures, Instant now) {
 		return database.sql("""
-				insert into login_failures (key, failures, window_start, locked_until, lockouts, forget_after)
-				values (:key, :failures, :windowStart, :lockedUntil, :lockouts, :forgetAfter)
-				on conflict (key) do update set failures = excluded.failures, window_start = excluded.window_start,
-					locked_until = excluded.locked_until, lockouts = excluded.lockouts,
-					forget_after = excluded.forget_after""")
+				update login_failures set failures = :failures, window_start = :windowStart,
+					locked_until = :lockedUntil, lockouts = :lockouts, forget_after = :forgetAfter
+				where key = :key""")
 			.bind("key", counter.key())
 			.bind("failures", failures.count())
 			.bind("windowStart", failures.windowStart())
@@ -174,8 +202,20 @@ class LoginThrottle {
 		return Optional.of(Duration.between(now, failures.lockedUntil()));
 	}
 
+	private static String addressKey(String clientAddress) {
+		return "address:" + cut(clientAddress);
+	}
+
 	private static String pairKey(String account, String clientAddress) {
-		return "pair:" + account + "\n" + clientAddress;
+		return "pair:" + account + "\n" + cut(clientAddress);
+	}
+
+	/**
+	 * An address as long as an IPv6 one at most: behind a gateway it is whatever {@code X-Forwarded-For} said, and a
+	 * key of kilobytes would not fit the table's index.
+	 */
+	private static String cut(String clientAddress) {
+		return clientAddress.length() <= MAX_ADDRESS ? clientAddress : clientAddress.substring(0, MAX_ADDRESS);
 	}
 
 	private static String accountKey(String account) {
@@ -190,6 +230,11 @@ class LoginThrottle {
 	}
 
 	private record Stored(String key, Failures failures, Instant forgetAfter) {
+
+		/** A counter whose time to be remembered is up counts as none, whether or not it is deleted yet. */
+		boolean remembered(Instant now) {
+			return forgetAfter.isAfter(now);
+		}
 	}
 
 	private record Verdict(Duration slowDown, @Nullable Duration refusedFor) {

@@ -30,9 +30,6 @@ class RefreshTokens implements Sessions {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
-	/** Expired tokens deleted per statement, so a first clean-up of a large table holds no lock for long. */
-	static final int DELETE_BATCH = 10_000;
-
 	private final DatabaseClient database;
 
 	private final TransactionalOperator transactions;
@@ -99,14 +96,19 @@ class RefreshTokens implements Sessions {
 
 	@Override
 	public Mono<Void> endAll(UUID userId) {
-		return database.sql("update refresh_tokens set revoked_at = :now where user_id = :userId and revoked_at is null")
+		// Expired tokens are refused anyway, and are the housekeeping's to delete: left alone, not locked.
+		return database.sql("""
+				update refresh_tokens set revoked_at = :now
+				where user_id = :userId and revoked_at is null and expires_at > :now""")
 			.bind("now", clock.instant())
 			.bind("userId", userId)
 			.then();
 	}
 
 	Mono<Void> revokeFamily(UUID familyId) {
-		return database.sql("update refresh_tokens set revoked_at = :now where family_id = :family and revoked_at is null")
+		return database.sql("""
+				update refresh_tokens set revoked_at = :now
+				where family_id = :family and revoked_at is null and expires_at > :now""")
 			.bind("now", clock.instant())
 			.bind("family", familyId)
 			.then();
@@ -114,23 +116,11 @@ class RefreshTokens implements Sessions {
 
 	/**
 	 * Deletes the tokens past their expiry, rotated and revoked ones included: presented, an expired token is
-	 * refused as an unknown one would be, so keeping it only grows the table (a row per login and per refresh).
-	 * Answers how many went.
+	 * refused as an unknown one would be, so keeping it only grows the table (a row per login and per refresh). Answers
+	 * how many went.
 	 */
 	Mono<Long> deleteExpired(Instant now) {
-		return deleteExpiredBatch(now)
-			.expand(deleted -> deleted == DELETE_BATCH ? deleteExpiredBatch(now) : Mono.empty())
-			.reduce(0L, Long::sum);
-	}
-
-	private Mono<Long> deleteExpiredBatch(Instant now) {
-		return database.sql("""
-				delete from refresh_tokens where token_hash in (
-				    select token_hash from refresh_tokens where expires_at < :now limit :batch)""")
-			.bind("now", now)
-			.bind("batch", DELETE_BATCH)
-			.fetch()
-			.rowsUpdated();
+		return ExpiredRows.delete(database, "refresh_tokens", "token_hash", "expires_at", now);
 	}
 
 	private Mono<String> insert(UUID familyId, UUID userId, @Nullable String clientId, String scope) {

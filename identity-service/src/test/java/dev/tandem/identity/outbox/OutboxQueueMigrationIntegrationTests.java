@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.tandem.localstack.PostgresServer;
 import dev.tandem.localstack.SharedPostgres;
@@ -52,6 +53,8 @@ class OutboxQueueMigrationIntegrationTests {
 		Flyway.configure()
 			.dataSource(database.jdbcUrl(), database.username(), database.password())
 			.locations("classpath:db/migration")
+			// As the service runs Flyway: V10 builds an index concurrently, which a lock held in a transaction blocks.
+			.configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
 			.target(target)
 			.load()
 			.migrate();

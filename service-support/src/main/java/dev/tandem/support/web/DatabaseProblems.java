@@ -33,8 +33,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * <li>A value refused as data (SQLSTATE class 22, such as a NUL character in text) is bad input, not a server fault:
  * {@code 400}.</li>
  * <li>A database that cannot be reached, is shutting down, crashed or is still recovering (no connection, a
- * connection lost, too many connections) is a request that was fine at the wrong moment: {@code 503} with
- * {@code Retry-After}. A write whose connection was lost mid-way may have been committed, so the same request sent
+ * connection lost, too many connections), or a row locked for longer than its transaction would wait, is a request
+ * that was fine at the wrong moment: {@code 503} with {@code Retry-After}. A write whose connection was lost mid-way may have been committed, so the same request sent
  * again may find it done: a sign-up is then a {@code 409}, an edit with {@code If-Match} a {@code 412}, and a refresh
  * token sent twice revokes its sessions, as any reuse does.</li>
  * </ul>
@@ -52,6 +52,8 @@ public class DatabaseProblems {
 	static final Duration WARN_EVERY = Duration.ofSeconds(10);
 
 	private static final Logger log = LoggerFactory.getLogger(DatabaseProblems.class);
+
+	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	private final Clock clock;
 
@@ -87,7 +89,7 @@ public class DatabaseProblems {
 				if (unavailable(r2dbc, state)) {
 					warnUnavailable(r2dbc);
 					return Optional.of(TryAgainLater.problem("https://tandem.dev/problems/database-unavailable",
-							"Database unavailable", "The database cannot be reached right now; try again shortly."));
+							"Database unavailable", "The database cannot serve this request right now; try again shortly."));
 				}
 			}
 		}
@@ -110,15 +112,16 @@ public class DatabaseProblems {
 
 	/**
 	 * By SQLSTATE: connection exceptions (08, which the driver also gives its own failures: 08003 for a connection
-	 * refused, 08006 for one closed or broken), insufficient resources such as too many connections (53), and a server
-	 * shutting down, crashed or starting up (57P). Not 08P01, a protocol violation: a bug, not an outage. The driver
-	 * files every state it has no class for as a resource failure, so the class alone is read only for failures with
+	 * refused, 08006 for one closed or broken), insufficient resources such as too many connections (53), a server
+	 * shutting down, crashed or starting up (57P), and a lock waited for longer than the transaction's
+	 * {@code lock_timeout} allows (55P03: the row is busy right now). Not 08P01, a protocol violation: a bug, not an
+	 * outage. The driver files every state it has no class for as a resource failure, so the class alone is read only for failures with
 	 * no state, such as the pool not handing out a connection in time.
 	 */
 	private static boolean unavailable(R2dbcException ex, @Nullable String state) {
 		if (state != null && !state.isEmpty()) {
 			return (state.startsWith("08") && !state.equals("08P01")) || state.startsWith("53")
-					|| state.startsWith("57P");
+					|| state.startsWith("57P") || state.equals(LOCK_NOT_AVAILABLE);
 		}
 		return ex instanceof R2dbcNonTransientResourceException || ex instanceof R2dbcTransientResourceException
 				|| ex instanceof R2dbcTimeoutException;

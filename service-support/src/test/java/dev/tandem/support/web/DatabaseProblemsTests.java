@@ -54,6 +54,12 @@ class DatabaseProblemsTests {
 	}
 
 	@Test
+	void aLockWaitedForTooLongIsUnavailableForAWhile() throws Exception {
+		assertUnavailable(problems.databaseRefused(new R2dbcNonTransientResourceException(
+				"canceling statement due to lock timeout", "55P03")));
+	}
+
+	@Test
 	void aConnectionClosedUnderARequestIsUnavailableForAWhile() throws Exception {
 		assertUnavailable(problems.databaseRefused(new R2dbcNonTransientResourceException("Connection closed", "08006")));
 	}
