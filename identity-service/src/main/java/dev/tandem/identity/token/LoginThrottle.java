@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.tandem.identity.WithLocalUsers;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -50,7 +51,7 @@ class LoginThrottle {
 	 * Reserves a login attempt before its password is checked: refuses it if the account at this address, or the
 	 * address, is locked, and otherwise counts it as a failure until {@link #succeeded} says otherwise. Counting up
 	 * front is what stops a burst of parallel guesses from all passing before the first failure is recorded. A refused
-	 * attempt changes nothing, and is answered from one read that locks nothing.
+	 * attempt changes no count; most are answered from one read that locks nothing.
 	 *
 	 * @param account the user id when the login named a user, else the login as typed
 	 * @return how long to hold the answer back should this attempt fail (the slow-down), or the error
@@ -62,30 +63,61 @@ class LoginThrottle {
 				settings.maxLock().plus(settings.window()));
 		Counter pair = new Counter(pairKey(account, clientAddress), settings.maxFailures(),
 				settings.maxLock().plus(settings.window()));
-		Counter onAccount = new Counter(accountKey(account), Integer.MAX_VALUE, settings.window());
-		// Attempts on the same counters queue behind one another's transactions, each a few statements long. Every
-		// counter is created or locked by one statement, in the order of the keys, so no two attempts wait for each
-		// other in a cycle.
+		// Attempts at the same address, or on the same account from the same address, queue behind one another's
+		// transactions, each a few statements long; both counters are created or locked by one statement, in the
+		// order of their keys, so no two attempts wait for each other in a cycle.
 		Mono<Verdict> counted = quickly()
-			.thenMany(database.sql("""
-					insert into login_failures as f (key, failures, window_start, lockouts, forget_after)
-					select key, 0, :now, 0, :now from unnest(:keys::text[]) as key order by key
-					on conflict (key) do update set failures = f.failures
-					returning key, failures, window_start, locked_until, lockouts, forget_after""")
-				.bind("now", now)
-				.bind("keys", new String[] { address.key(), pair.key(), onAccount.key() })
-				.map(row -> new Stored(row.get("key", String.class), new Failures(row.get("failures", Integer.class),
-						row.get("window_start", Instant.class), row.get("locked_until", Instant.class),
-						row.get("lockouts", Integer.class)), row.get("forget_after", Instant.class)))
-				.all())
+			.thenMany(lock(new String[] { address.key(), pair.key() }, now))
 			.filter(stored -> stored.remembered(now))
 			.collectMap(Stored::key, Stored::failures)
-			.flatMap(stored -> decide(stored, address, pair, onAccount, now))
+			.flatMap(stored -> decide(stored, address, pair, now))
 			.as(transactions::transactional);
 		return storedLock(address, pair, now).map(Verdict::refused)
 			.switchIfEmpty(counted)
-			.flatMap(decided -> decided.refusedFor() == null ? Mono.just(decided.slowDown())
+			.flatMap(decided -> decided.refusedFor() == null
+					? countOnAccount(account, now).map(this::slowDown)
 					: Mono.error(new TooManyLoginAttempts(decided.refusedFor())));
+	}
+
+	/**
+	 * Creates the counters that are missing and locks them all, in the order of their keys; answers them as stored.
+	 */
+	private Flux<Stored> lock(String[] keys, Instant now) {
+		return database.sql("""
+				insert into login_failures as f (key, failures, window_start, lockouts, forget_after)
+				select key, 0, :now, 0, :now from unnest(:keys::text[]) as key order by key
+				on conflict (key) do update set failures = f.failures
+				returning key, failures, window_start, locked_until, lockouts, forget_after""")
+			.bind("now", now)
+			.bind("keys", keys)
+			.map(row -> new Stored(row.get("key", String.class), new Failures(row.get("failures", Integer.class),
+					row.get("window_start", Instant.class), row.get("locked_until", Instant.class),
+					row.get("lockouts", Integer.class)), row.get("forget_after", Instant.class)))
+			.all();
+	}
+
+	/**
+	 * Counts a failure on the account from anywhere, in one statement of its own: it never refuses, so it holds its
+	 * row no longer than that statement does, and a flood of guesses at one account from many addresses does not
+	 * queue transactions behind it. Answers the failures counted in the window.
+	 */
+	private Mono<Integer> countOnAccount(String account, Instant now) {
+		return database.sql("""
+				insert into login_failures as f (key, failures, window_start, lockouts, forget_after)
+				values (:key, 1, :now, 0, :forgetAfter)
+				on conflict (key) do update set
+					failures = case when f.window_start < :windowStart or f.forget_after <= :now then 1
+						else f.failures + 1 end,
+					window_start = case when f.window_start < :windowStart or f.forget_after <= :now then :now
+						else f.window_start end,
+					forget_after = :forgetAfter
+				returning failures""")
+			.bind("key", accountKey(account))
+			.bind("now", now)
+			.bind("windowStart", now.minus(settings.window()))
+			.bind("forgetAfter", now.plus(settings.window()))
+			.map(row -> row.get("failures", Integer.class))
+			.one();
 	}
 
 	/** The lock on the address, else on the pair, as stored now; read without locking anything. */
@@ -104,26 +136,23 @@ class LoginThrottle {
 	}
 
 	/**
-	 * Advances the counters of one attempt, unless the address or the pair was locked meanwhile, which changes
-	 * nothing.
+	 * Advances the address's and the pair's counters, unless either was locked meanwhile: a refusal changes no
+	 * count.
 	 */
-	private Mono<Verdict> decide(Map<String, Failures> stored, Counter address, Counter pair, Counter onAccount,
-			Instant now) {
+	private Mono<Verdict> decide(Map<String, Failures> stored, Counter address, Counter pair, Instant now) {
 		@Nullable Failures atAddress = stored.get(address.key());
 		@Nullable Failures atPair = stored.get(pair.key());
 		Optional<Duration> locked = lockedFor(atAddress, now).or(() -> lockedFor(atPair, now));
 		if (locked.isPresent()) {
 			return Mono.just(Verdict.refused(locked.get()));
 		}
-		Failures onAccountNow = next(stored.get(onAccount.key()), now, onAccount.limit());
 		return save(address, next(atAddress, now, address.limit()), now)
 			.then(save(pair, next(atPair, now, pair.limit()), now))
-			.then(save(onAccount, onAccountNow, now))
-			.thenReturn(Verdict.allowed(slowDown(onAccountNow)));
+			.thenReturn(Verdict.allowed());
 	}
 
-	private Duration slowDown(Failures onAccount) {
-		int beyond = onAccount.count() - settings.slowDownAfter();
+	private Duration slowDown(int failuresOnAccount) {
+		int beyond = failuresOnAccount - settings.slowDownAfter();
 		if (beyond <= 0) {
 			return Duration.ZERO;
 		}
@@ -138,9 +167,7 @@ class LoginThrottle {
 		String onAccount = accountKey(account);
 		return quickly()
 			// Locked in the order of their keys, as attempts lock them.
-			.then(database.sql("select key from login_failures where key = any(:keys::text[]) order by key for update")
-				.bind("keys", new String[] { address, pair, onAccount })
-				.then())
+			.thenMany(lock(new String[] { address, pair, onAccount }, clock.instant()))
 			.then(database.sql("delete from login_failures where key = any(:keys::text[])")
 				.bind("keys", new String[] { pair, onAccount })
 				.then())
@@ -237,14 +264,15 @@ class LoginThrottle {
 		}
 	}
 
-	private record Verdict(Duration slowDown, @Nullable Duration refusedFor) {
+	/** Whether an attempt may go on to its password check, and if not, for how long it is refused. */
+	private record Verdict(@Nullable Duration refusedFor) {
 
-		static Verdict allowed(Duration slowDown) {
-			return new Verdict(slowDown, null);
+		static Verdict allowed() {
+			return new Verdict(null);
 		}
 
 		static Verdict refused(Duration refusedFor) {
-			return new Verdict(Duration.ZERO, refusedFor);
+			return new Verdict(refusedFor);
 		}
 	}
 

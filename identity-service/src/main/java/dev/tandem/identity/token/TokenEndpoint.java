@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.Users;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -44,6 +46,8 @@ class TokenEndpoint {
 	static final String REFRESH_TOKEN = "refresh_token";
 
 	static final String CLIENT_CREDENTIALS = "client_credentials";
+
+	private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
 
 	private static final String INVALID_LOGIN = "Invalid username or password.";
 
@@ -140,7 +144,12 @@ class TokenEndpoint {
 							// One answer for every failure: no way to learn which accounts exist or are inactive.
 							return Mono.delay(slowDown).then(Mono.error(TokenRefused.invalidGrant(INVALID_LOGIN)));
 						}
+						// The password is right: a failure to clear the counters only leaves them to expire.
 						return throttle.succeeded(account, address)
+							.onErrorResume(failure -> {
+								log.warn("Could not clear the failed logins of {}: {}", account, failure.toString());
+								return Mono.empty();
+							})
 							.then(Mono.defer(() -> signIn(user.get(), hash, newHash.get(), clientId)));
 					}));
 			}));

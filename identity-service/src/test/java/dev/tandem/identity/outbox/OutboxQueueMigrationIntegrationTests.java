@@ -13,6 +13,7 @@ import dev.tandem.localstack.PostgresServer;
 import dev.tandem.localstack.SharedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +26,8 @@ class OutboxQueueMigrationIntegrationTests {
 	private final PostgresServer.Database database = SharedPostgres.newDatabase("identity_migration");
 
 	@Test
+	// A migration waiting on a lock would hang the build rather than fail it.
+	@Timeout(120)
 	void queuesTheUnpublishedEventsOfTheReleaseBefore() throws SQLException {
 		migrateTo("7");
 		try (Connection connection = connect(); Statement statement = connection.createStatement()) {

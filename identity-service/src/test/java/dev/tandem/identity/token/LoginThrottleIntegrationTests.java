@@ -136,6 +136,48 @@ class LoginThrottleIntegrationTests {
 	}
 
 	@Test
+	void countsNoRefusedAttemptAgainstTheAddress() {
+		// Locks a pair after 3 failures and an address after 5.
+		LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(3, 5, Duration.ofMinutes(15),
+				Duration.ofMinutes(1), Duration.ofHours(1), 3, Duration.ofMillis(250), Duration.ofSeconds(2)),
+				Clock.systemUTC(), database, transactions);
+		String victim = TestUsers.unique("hammered");
+		for (int i = 0; i < 3; i++) {
+			throttle.attempt(victim, "192.0.2.90").block();
+		}
+		for (int i = 0; i < 10; i++) {
+			assertThatThrownBy(() -> throttle.attempt(victim, "192.0.2.90").block())
+				.isInstanceOf(TooManyLoginAttempts.class);
+		}
+
+		// 3 failures from the address so far, not 13: another account may still be tried from it.
+		assertThat(throttle.attempt(TestUsers.unique("other"), "192.0.2.90").block()).isNotNull();
+	}
+
+	@Test
+	void answersUnavailableWhenACounterStaysLockedTooLong() {
+		String name = TestUsers.unique("busy");
+		users.register(name);
+		login(name, "wrong guess", "192.0.2.95").expectStatus().isBadRequest();
+		// Another transaction holds the address's counter for 4 s, past the throttle's 2 s wait.
+		database.sql("""
+				with held as (select key from login_failures where key = 'address:192.0.2.95' for update)
+				select pg_sleep(4) from held""")
+			.then()
+			.subscribe();
+		await().atMost(Duration.ofSeconds(5)).until(() -> database.sql(
+				"select count(*) from pg_stat_activity where query like '%pg_sleep(4)%' and state = 'active' "
+						+ "and pid <> pg_backend_pid()")
+			.map(row -> row.get(0, Long.class))
+			.one()
+			.block() == 1);
+
+		login(name, "another guess", "192.0.2.95").expectStatus().isEqualTo(503)
+			.expectHeader().exists(HttpHeaders.RETRY_AFTER)
+			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/database-unavailable");
+	}
+
+	@Test
 	void countsAnAddressOfAnyLength() {
 		// Behind a gateway the address is whatever X-Forwarded-For said: here far longer than an index entry may be,
 		// and random, so PostgreSQL cannot compress it to fit.

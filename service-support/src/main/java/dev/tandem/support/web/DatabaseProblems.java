@@ -106,7 +106,8 @@ public class DatabaseProblems {
 			return;
 		}
 		long since = unlogged.getAndSet(0);
-		log.warn("Answering 503, the database is unavailable{}: {}",
+		log.warn("Answering 503, {}{}: {}", LOCK_NOT_AVAILABLE.equals(ex.getSqlState())
+				? "a row stayed locked longer than its transaction would wait" : "the database is unavailable",
 				since == 0 ? "" : " (" + since + " more 503s since the last warning)", ex.toString());
 	}
 
