@@ -32,11 +32,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * <ul>
  * <li>A value refused as data (SQLSTATE class 22, such as a NUL character in text) is bad input, not a server fault:
  * {@code 400}.</li>
- * <li>A database that cannot be reached, is shutting down, crashed or is still recovering (no connection, a
- * connection lost, too many connections), or a row locked for longer than its transaction would wait, is a request
- * that was fine at the wrong moment: {@code 503} with {@code Retry-After}. A write whose connection was lost mid-way may have been committed, so the same request sent
- * again may find it done: a sign-up is then a {@code 409}, an edit with {@code If-Match} a {@code 412}, and a refresh
- * token sent twice revokes its sessions, as any reuse does.</li>
+ * <li>A database that cannot be reached, is shutting down, crashed or is still recovering (no connection, a connection
+ * lost, too many connections), or a row locked for longer than its transaction would wait, is a request that was fine
+ * at the wrong moment: {@code 503} with {@code Retry-After}. A write whose connection was lost mid-way may have been
+ * committed, so the same request sent again may find it done: a sign-up is then a {@code 409}, an edit with
+ * {@code If-Match} a {@code 412}, and a refresh token sent twice revokes its sessions, as any reuse does.</li>
  * </ul>
  * Anything else from the database stays an error of ours. A service's own advice is asked first (this one comes
  * last), so a service may still answer a database refusal its own way.
@@ -116,8 +116,8 @@ public class DatabaseProblems {
 	 * refused, 08006 for one closed or broken), insufficient resources such as too many connections (53), a server
 	 * shutting down, crashed or starting up (57P), and a lock waited for longer than the transaction's
 	 * {@code lock_timeout} allows (55P03: the row is busy right now). Not 08P01, a protocol violation: a bug, not an
-	 * outage. The driver files every state it has no class for as a resource failure, so the class alone is read only for failures with
-	 * no state, such as the pool not handing out a connection in time.
+	 * outage. The driver files every state it has no class for as a resource failure, so the class alone is read only
+	 * for failures with no state, such as the pool not handing out a connection in time.
 	 */
 	private static boolean unavailable(R2dbcException ex, @Nullable String state) {
 		if (state != null && !state.isEmpty()) {
