@@ -66,17 +66,17 @@ class LoginThrottle {
 		// Attempts at the same address, or on the same account from the same address, queue behind one another's
 		// transactions, each a few statements long; both counters are created or locked by one statement, in the
 		// order of their keys, so no two attempts wait for each other in a cycle.
-		Mono<Verdict> counted = quickly()
+		// What the attempt is refused for: empty when it may go on to its password check.
+		Mono<Optional<Duration>> counted = quickly()
 			.thenMany(lock(new String[] { address.key(), pair.key() }, now))
 			.filter(stored -> stored.remembered(now))
 			.collectMap(Stored::key, Stored::failures)
 			.flatMap(stored -> decide(stored, address, pair, now))
 			.as(transactions::transactional);
-		return storedLock(address, pair, now).map(Verdict::refused)
+		return storedLock(address, pair, now).map(Optional::of)
 			.switchIfEmpty(counted)
-			.flatMap(decided -> decided.refusedFor() == null
-					? countOnAccount(account, now).map(this::slowDown)
-					: Mono.error(new TooManyLoginAttempts(decided.refusedFor())));
+			.flatMap(refusal -> refusal.isEmpty() ? countOnAccount(account, now).map(this::slowDown)
+					: Mono.error(new TooManyLoginAttempts(refusal.get())));
 	}
 
 	/**
@@ -139,16 +139,16 @@ class LoginThrottle {
 	 * Advances the address's and the pair's counters, unless either was locked meanwhile: a refusal changes no
 	 * count.
 	 */
-	private Mono<Verdict> decide(Map<String, Failures> stored, Counter address, Counter pair, Instant now) {
+	private Mono<Optional<Duration>> decide(Map<String, Failures> stored, Counter address, Counter pair, Instant now) {
 		@Nullable Failures atAddress = stored.get(address.key());
 		@Nullable Failures atPair = stored.get(pair.key());
 		Optional<Duration> locked = lockedFor(atAddress, now).or(() -> lockedFor(atPair, now));
 		if (locked.isPresent()) {
-			return Mono.just(Verdict.refused(locked.get()));
+			return Mono.just(locked);
 		}
 		return save(address, next(atAddress, now, address.limit()), now)
 			.then(save(pair, next(atPair, now, pair.limit()), now))
-			.thenReturn(Verdict.allowed());
+			.thenReturn(Optional.empty());
 	}
 
 	private Duration slowDown(int failuresOnAccount) {
@@ -261,18 +261,6 @@ class LoginThrottle {
 		/** A counter whose time to be remembered is up counts as none, whether or not it is deleted yet. */
 		boolean remembered(Instant now) {
 			return forgetAfter.isAfter(now);
-		}
-	}
-
-	/** Whether an attempt may go on to its password check, and if not, for how long it is refused. */
-	private record Verdict(@Nullable Duration refusedFor) {
-
-		static Verdict allowed() {
-			return new Verdict(null);
-		}
-
-		static Verdict refused(Duration refusedFor) {
-			return new Verdict(refusedFor);
 		}
 	}
 
