@@ -33,8 +33,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * <li>A value refused as data (SQLSTATE class 22, such as a NUL character in text) is bad input, not a server fault:
  * {@code 400}.</li>
  * <li>A database that cannot be reached, is shutting down, crashed or is still recovering (no connection, a connection
- * lost, too many connections), or a row locked for longer than its transaction would wait, is a request that was fine
- * at the wrong moment: {@code 503} with {@code Retry-After}. A write whose connection was lost mid-way may have been
+ * lost, too many connections), a pool whose connections all stayed busy for longer than a request waits for one
+ * ({@code spring.r2dbc.pool.max-acquire-time}), or a row locked for longer than its transaction would wait, is a
+ * request that was fine at the wrong moment: {@code 503} with {@code Retry-After}. A write whose connection was lost mid-way may have been
  * committed, so the same request sent again may find it done: a sign-up is then a {@code 409}, an edit with
  * {@code If-Match} a {@code 412}, and a refresh token sent twice revokes its sessions, as any reuse does.</li>
  * </ul>
