@@ -1,8 +1,12 @@
 package dev.tandem.identity.token;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,9 +32,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 @Component
 @WithLocalUsers
 class LoginThrottle {
-
-	/** The longest client address kept: an IPv6 address with an IPv4 tail has 45 characters. */
-	static final int MAX_ADDRESS = 45;
 
 	private final Settings settings;
 
@@ -229,24 +230,32 @@ class LoginThrottle {
 		return Optional.of(Duration.between(now, failures.lockedUntil()));
 	}
 
-	private static String addressKey(String clientAddress) {
-		return "address:" + cut(clientAddress);
+	static String addressKey(String clientAddress) {
+		return "address:" + digest(clientAddress);
 	}
 
-	private static String pairKey(String account, String clientAddress) {
-		return "pair:" + account + "\n" + cut(clientAddress);
+	static String pairKey(String account, String clientAddress) {
+		return "pair:" + digest(account + "\n" + clientAddress);
+	}
+
+	static String accountKey(String account) {
+		return "account:" + digest(account);
 	}
 
 	/**
-	 * An address as long as an IPv6 one at most: behind a gateway it is whatever {@code X-Forwarded-For} said, and a
-	 * key of kilobytes would not fit the table's index.
+	 * What a counter's key holds of what was typed: its SHA-256, so the table does not show it. A login that names
+	 * no user is counted under the login as typed, which may be a password typed into the wrong field. The digest is
+	 * also of one length, whatever the length of an address ({@code X-Forwarded-For} behind a gateway says what it
+	 * likes) or of a login.
 	 */
-	private static String cut(String clientAddress) {
-		return clientAddress.length() <= MAX_ADDRESS ? clientAddress : clientAddress.substring(0, MAX_ADDRESS);
-	}
-
-	private static String accountKey(String account) {
-		return "account:" + account;
+	private static String digest(String typed) {
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256").digest(typed.getBytes(StandardCharsets.UTF_8));
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java platform has SHA-256", ex);
+		}
 	}
 
 	/** One counter of an attempt: its row's key, the failures that lock it, how long it is remembered. */

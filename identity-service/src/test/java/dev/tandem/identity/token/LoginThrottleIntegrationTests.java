@@ -161,8 +161,9 @@ class LoginThrottleIntegrationTests {
 		login(name, "wrong guess", "192.0.2.95").expectStatus().isBadRequest();
 		// Another transaction holds the address's counter for 4 s, past the throttle's 2 s wait.
 		database.sql("""
-				with held as (select key from login_failures where key = 'address:192.0.2.95' for update)
+				with held as (select key from login_failures where key = :key for update)
 				select pg_sleep(4) from held""")
+			.bind("key", LoginThrottle.addressKey("192.0.2.95"))
 			.then()
 			.subscribe();
 		await().atMost(Duration.ofSeconds(5)).until(() -> database.sql(
@@ -191,6 +192,29 @@ class LoginThrottleIntegrationTests {
 		}
 
 		login(name, TestUsers.PASSWORD, address).expectStatus().isEqualTo(429);
+	}
+
+	@Test
+	void keepsNoneOfWhatWasTypedReadable() {
+		// A password typed into the login field names no user, so the throttle counts it as typed.
+		String typed = "my-secret-passphrase-" + TestUsers.unique("typo");
+		String address = "198.51.100.33";
+		login(typed, "a password", address).expectStatus().isBadRequest();
+
+		String account = "login:" + typed;
+		assertThat(database.sql("select count(*) from login_failures where key = any(:keys::text[])")
+			.bind("keys", new String[] { LoginThrottle.addressKey(address), LoginThrottle.pairKey(account, address),
+					LoginThrottle.accountKey(account) })
+			.map(row -> row.get(0, Long.class))
+			.one()
+			.block()).isEqualTo(3);
+		assertThat(database.sql(
+				"select count(*) from login_failures where strpos(key, :typed) > 0 or strpos(key, :address) > 0")
+			.bind("typed", typed)
+			.bind("address", address)
+			.map(row -> row.get(0, Long.class))
+			.one()
+			.block()).isZero();
 	}
 
 	private WebTestClient.ResponseSpec login(String username, String password, String address) {
