@@ -161,6 +161,25 @@ class KeycloakIntegrationTests {
 	}
 
 	@Test
+	void twoUsersWhoSwappedEmailsInKeycloakKeepTheirProfilesWithTheSwappedEmails() throws Exception {
+		String first = "gryphon" + suffix();
+		String second = "turtle" + suffix();
+		String firstId = createInKeycloak(first, first + "@example.com", PASSWORD);
+		String secondId = createInKeycloak(second, second + "@example.com", PASSWORD);
+		awaitProfile(firstId, admin);
+		awaitProfile(secondId, admin);
+
+		// Keycloak keeps emails unique too: the swap goes through a third email, well inside one sync interval.
+		changeEmailInKeycloak(firstId, first + "@moving.example");
+		changeEmailInKeycloak(secondId, first + "@example.com");
+		changeEmailInKeycloak(firstId, second + "@example.com");
+
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+			.until(() -> (second + "@example.com").equals(awaitProfile(firstId, admin).path("email").asString())
+					&& (first + "@example.com").equals(awaitProfile(secondId, admin).path("email").asString()));
+	}
+
+	@Test
 	void adminOperationsActOnKeycloak() throws Exception {
 		String name = "lory" + suffix();
 		String id = JSON.readTree(tandem.register(name).body()).get("id").asString();
@@ -262,6 +281,13 @@ class KeycloakIntegrationTests {
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		String location = created.headers().firstValue("Location").orElseThrow();
 		return location.substring(location.lastIndexOf('/') + 1);
+	}
+
+	private static void changeEmailInKeycloak(String id, String email) throws Exception {
+		HttpResponse<String> changed = keycloakAdmin(HttpRequest.newBuilder(URI.create(adminUrl("/users/" + id)))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("email", email)))));
+		assertThat(changed.statusCode()).as(changed.body()).isEqualTo(204);
 	}
 
 	/** A second realm with the same client and audience as Tandem's: only the issuer tells them apart. */

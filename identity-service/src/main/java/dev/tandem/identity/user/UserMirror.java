@@ -2,6 +2,7 @@ package dev.tandem.identity.user;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,15 +77,36 @@ public class UserMirror {
 	 * have overtaken).
 	 */
 	private Mono<Void> update(UUID id, Function<UUID, Mono<DirectoryUser>> current) {
+		return update(id, current, new HashSet<>());
+	}
+
+	/**
+	 * Updates the user; a username or email that other mirrored users hold is taken from them first, should the
+	 * provider have given them something else: two users who swapped emails between two syncs each hold what the other
+	 * needs, so this user's are set aside, the holders updated (in turn taking from theirs), and this user's written
+	 * last. A holder the provider still gives that username or email keeps it, and the update fails on the unique
+	 * index as before.
+	 *
+	 * @param updating the users this update is already updating, up the chain of holders
+	 */
+	private Mono<Void> update(UUID id, Function<UUID, Mono<DirectoryUser>> current, Set<UUID> updating) {
 		return users.lock(id).flatMap(mirrored -> current.apply(id).flatMap(user -> {
 			Set<String> changed = differences(mirrored, user);
 			if (changed.isEmpty()) {
 				return Mono.empty();
 			}
+			updating.add(id);
 			User after = new User(mirrored.id(), user.username(), user.email(), mirrored.passwordHash(),
 					user.firstName(), user.lastName(), user.enabled(), mirrored.staff(), mirrored.roles(),
 					mirrored.dateJoined(), mirrored.lastLogin(), mirrored.version() + 1);
-			return users.update(after).then(events.updated(after, changed));
+			Mono<Void> write = users.update(after).then(events.updated(after, changed));
+			return users.holding(user.username(), user.email(), id)
+				.filter(holder -> !updating.contains(holder))
+				.collectList()
+				.flatMap(holders -> holders.isEmpty() ? write
+						: users.setAside(id)
+							.thenMany(Flux.fromIterable(holders).concatMap(holder -> update(holder, current, updating)))
+							.then(write));
 		}));
 	}
 

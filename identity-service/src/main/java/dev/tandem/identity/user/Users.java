@@ -137,6 +137,33 @@ public class Users {
 			.then();
 	}
 
+	/**
+	 * The other users holding {@code username}, or {@code email} unless it is empty, case-insensitively as the unique
+	 * indexes compare them.
+	 */
+	Flux<UUID> holding(String username, String email, UUID except) {
+		return database.sql("""
+				select id from users
+				where (lower(username) = lower(:username) or (:email <> '' and lower(email) = lower(:email)))
+				  and id <> :except
+				order by id""")
+			.bind("username", username)
+			.bind("email", email)
+			.bind("except", except)
+			.map(row -> row.get("id", UUID.class))
+			.all();
+	}
+
+	/**
+	 * Frees the user's username and email for others within the transaction, which must set them again before it
+	 * commits: the username becomes one no login takes (it has a space and the user's own id), the email none.
+	 */
+	Mono<Void> setAside(UUID id) {
+		return database.sql("update users set username = 'set aside ' || id::text, email = '' where id = :id")
+			.bind("id", id)
+			.then();
+	}
+
 	/** Deletes the user and remembers its id as deleted, so no import brings it back. */
 	Mono<Void> delete(UUID id) {
 		return database.sql("delete from users where id = :id").bind("id", id).then()
