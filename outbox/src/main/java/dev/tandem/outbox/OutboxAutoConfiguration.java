@@ -54,14 +54,17 @@ public class OutboxAutoConfiguration {
 
 	/**
 	 * A copy of the service's producer factory, so connection details, SSL bundles and customizers apply, with the
-	 * serializers and delivery guarantees the relay needs.
+	 * serializers and delivery guarantees the relay needs, and no linger: the relay sends a batch and waits for all of
+	 * it, so a producer that waits for more records before sending (Kafka's clients wait 5 ms by default) only adds
+	 * that wait to every event's way to the consumers. Records that pile up while earlier requests are in flight are
+	 * still sent together.
 	 */
 	@Bean
 	@SuppressWarnings("unchecked")
 	OutboxProducer outboxProducer(KafkaProperties kafka, ObjectProvider<DefaultKafkaProducerFactory<?, ?>> factories) {
 		Map<String, Object> overrides = Map.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class, ProducerConfig.ACKS_CONFIG,
-				"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+				"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 0);
 		DefaultKafkaProducerFactory<?, ?> service = factories.getIfAvailable();
 		if (service != null) {
 			return new OutboxProducer(
