@@ -1,12 +1,8 @@
 package dev.tandem.identity.token;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,8 +37,12 @@ class LoginThrottle {
 
 	private final TransactionalOperator transactions;
 
-	LoginThrottle(Settings settings, Clock clock, DatabaseClient database, TransactionalOperator transactions) {
+	private final ThrottleKeys keys;
+
+	LoginThrottle(Settings settings, Clock clock, DatabaseClient database, TransactionalOperator transactions,
+			ThrottleKeys keys) {
 		this.settings = settings;
+		this.keys = keys;
 		this.clock = clock;
 		this.database = database;
 		this.transactions = transactions;
@@ -60,9 +60,9 @@ class LoginThrottle {
 	 */
 	Mono<Duration> attempt(String account, String clientAddress) {
 		Instant now = clock.instant();
-		Counter address = new Counter(addressKey(clientAddress), settings.maxFailuresPerAddress(),
+		Counter address = new Counter(keys.address(clientAddress), settings.maxFailuresPerAddress(),
 				settings.maxLock().plus(settings.window()));
-		Counter pair = new Counter(pairKey(account, clientAddress), settings.maxFailures(),
+		Counter pair = new Counter(keys.pair(account, clientAddress), settings.maxFailures(),
 				settings.maxLock().plus(settings.window()));
 		// Attempts at the same address, or on the same account from the same address, queue behind one another's
 		// transactions, each a few statements long; both counters are created or locked by one statement, in the
@@ -113,7 +113,7 @@ class LoginThrottle {
 						else f.window_start end,
 					forget_after = :forgetAfter
 				returning failures""")
-			.bind("key", accountKey(account))
+			.bind("key", keys.account(account))
 			.bind("now", now)
 			.bind("windowStart", now.minus(settings.window()))
 			.bind("forgetAfter", now.plus(settings.window()))
@@ -163,9 +163,9 @@ class LoginThrottle {
 
 	/** A successful login clears what its account had collected (at this address, and in all). */
 	Mono<Void> succeeded(String account, String clientAddress) {
-		String address = addressKey(clientAddress);
-		String pair = pairKey(account, clientAddress);
-		String onAccount = accountKey(account);
+		String address = keys.address(clientAddress);
+		String pair = keys.pair(account, clientAddress);
+		String onAccount = keys.account(account);
 		return quickly()
 			// Locked in the order of their keys, as attempts lock them.
 			.thenMany(lock(new String[] { address, pair, onAccount }, clock.instant()))
@@ -228,34 +228,6 @@ class LoginThrottle {
 			return Optional.empty();
 		}
 		return Optional.of(Duration.between(now, failures.lockedUntil()));
-	}
-
-	static String addressKey(String clientAddress) {
-		return "address:" + digest(clientAddress);
-	}
-
-	static String pairKey(String account, String clientAddress) {
-		return "pair:" + digest(account + "\n" + clientAddress);
-	}
-
-	static String accountKey(String account) {
-		return "account:" + digest(account);
-	}
-
-	/**
-	 * What a counter's key holds of what was typed: its SHA-256, so the table does not show it. A login that names
-	 * no user is counted under the login as typed, which may be a password typed into the wrong field. The digest is
-	 * also of one length, whatever the length of an address ({@code X-Forwarded-For} behind a gateway says what it
-	 * likes) or of a login.
-	 */
-	private static String digest(String typed) {
-		try {
-			byte[] hash = MessageDigest.getInstance("SHA-256").digest(typed.getBytes(StandardCharsets.UTF_8));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("Every Java platform has SHA-256", ex);
-		}
 	}
 
 	/** One counter of an attempt: its row's key, the failures that lock it, how long it is remembered. */

@@ -3,14 +3,19 @@ package dev.tandem.identity.token;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import dev.tandem.identity.WithLocalUsers;
 import com.nimbusds.jose.JOSEException;
@@ -42,8 +47,11 @@ public class SigningKeys {
 
 	private final JwtEncoder encoder;
 
+	private final PrivateKey privateKey;
+
 	SigningKeys(TokenSettings settings) {
 		KeyPair pair = load(settings.signingKey());
+		this.privateKey = pair.getPrivate();
 		try {
 			RSAKey withoutId = new RSAKey.Builder((RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate()).build();
 			String configured = settings.signingKey().keyId();
@@ -115,5 +123,21 @@ public class SigningKeys {
 	/** The public JWK set, as published. */
 	JWKSet publicKeys() {
 		return new JWKSet(key.toPublicJWK());
+	}
+
+	/**
+	 * A secret for {@code purpose}, derived from the signing key (HMAC-SHA256 keyed with it): the same on every
+	 * replica, since they all sign with one key, and beyond reach of whoever lacks that key. A new signing key gives
+	 * a new secret.
+	 */
+	byte[] derivedSecret(String purpose) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(privateKey.getEncoded(), "HmacSHA256"));
+			return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("Every Java platform has HmacSHA256", ex);
+		}
 	}
 }

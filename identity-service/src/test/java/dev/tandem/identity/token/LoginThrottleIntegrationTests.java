@@ -1,7 +1,11 @@
 package dev.tandem.identity.token;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 
 import dev.tandem.identity.IdentityIntegrationTest;
@@ -46,6 +50,9 @@ class LoginThrottleIntegrationTests {
 
 	@Autowired
 	TransactionalOperator transactions;
+
+	@Autowired
+	ThrottleKeys keys;
 
 	TestUsers users;
 
@@ -122,8 +129,8 @@ class LoginThrottleIntegrationTests {
 		// Two replicas: instances sharing nothing but the database, locking for a minute after 3 failures.
 		LoginThrottle.Settings lockForAMinute = new LoginThrottle.Settings(3, 50, Duration.ofMinutes(15),
 				Duration.ofMinutes(1), Duration.ofHours(1), 3, Duration.ofMillis(250), Duration.ofSeconds(2));
-		LoginThrottle one = new LoginThrottle(lockForAMinute, Clock.systemUTC(), database, transactions);
-		LoginThrottle other = new LoginThrottle(lockForAMinute, Clock.systemUTC(), database, transactions);
+		LoginThrottle one = new LoginThrottle(lockForAMinute, Clock.systemUTC(), database, transactions, keys);
+		LoginThrottle other = new LoginThrottle(lockForAMinute, Clock.systemUTC(), database, transactions, keys);
 		String account = TestUsers.unique("shared");
 		one.attempt(account, "192.0.2.70").block();
 		other.attempt(account, "192.0.2.70").block();
@@ -140,7 +147,7 @@ class LoginThrottleIntegrationTests {
 		// Locks a pair after 3 failures and an address after 5.
 		LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(3, 5, Duration.ofMinutes(15),
 				Duration.ofMinutes(1), Duration.ofHours(1), 3, Duration.ofMillis(250), Duration.ofSeconds(2)),
-				Clock.systemUTC(), database, transactions);
+				Clock.systemUTC(), database, transactions, keys);
 		String victim = TestUsers.unique("hammered");
 		for (int i = 0; i < 3; i++) {
 			throttle.attempt(victim, "192.0.2.90").block();
@@ -163,7 +170,7 @@ class LoginThrottleIntegrationTests {
 		database.sql("""
 				with held as (select key from login_failures where key = :key for update)
 				select pg_sleep(4) from held""")
-			.bind("key", LoginThrottle.addressKey("192.0.2.95"))
+			.bind("key", keys.address("192.0.2.95"))
 			.then()
 			.subscribe();
 		await().atMost(Duration.ofSeconds(5)).until(() -> database.sql(
@@ -195,19 +202,16 @@ class LoginThrottleIntegrationTests {
 	}
 
 	@Test
-	void keepsNoneOfWhatWasTypedReadable() {
+	void keepsWhatWasTypedOnlyAsAKeyedDigest() throws NoSuchAlgorithmException {
 		// A password typed into the login field names no user, so the throttle counts it as typed.
 		String typed = "my-secret-passphrase-" + TestUsers.unique("typo");
 		String address = "198.51.100.33";
 		login(typed, "a password", address).expectStatus().isBadRequest();
 
 		String account = "login:" + typed;
-		assertThat(database.sql("select count(*) from login_failures where key = any(:keys::text[])")
-			.bind("keys", new String[] { LoginThrottle.addressKey(address), LoginThrottle.pairKey(account, address),
-					LoginThrottle.accountKey(account) })
-			.map(row -> row.get(0, Long.class))
-			.one()
-			.block()).isEqualTo(3);
+		assertThat(countersWithKeys(keys.address(address), keys.pair(account, address), keys.account(account)))
+			.isEqualTo(3);
+		// Not the text...
 		assertThat(database.sql(
 				"select count(*) from login_failures where strpos(key, :typed) > 0 or strpos(key, :address) > 0")
 			.bind("typed", typed)
@@ -215,6 +219,21 @@ class LoginThrottleIntegrationTests {
 			.map(row -> row.get(0, Long.class))
 			.one()
 			.block()).isZero();
+		// ...nor a plain digest of it, which anyone could compute for a list of guesses.
+		assertThat(countersWithKeys("account:" + sha256(account), "address:" + sha256(address))).isZero();
+	}
+
+	private long countersWithKeys(String... keys) {
+		return database.sql("select count(*) from login_failures where key = any(:keys::text[])")
+			.bind("keys", keys)
+			.map(row -> row.get(0, Long.class))
+			.one()
+			.block();
+	}
+
+	private static String sha256(String text) throws NoSuchAlgorithmException {
+		return Base64.getUrlEncoder().withoutPadding()
+			.encodeToString(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	private WebTestClient.ResponseSpec login(String username, String password, String address) {

@@ -42,6 +42,9 @@ class TokenHousekeepingIntegrationTests {
 	@Autowired
 	LoginThrottle.Settings throttleSettings;
 
+	@Autowired
+	ThrottleKeys keys;
+
 	TestUsers users;
 
 	@BeforeEach
@@ -91,7 +94,7 @@ class TokenHousekeepingIntegrationTests {
 		String remembered = TestUsers.unique("remembered");
 		// Failures three hours ago: past the 15-minute window and the longest lock.
 		new LoginThrottle(throttleSettings, Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)), database,
-				transactions)
+				transactions, keys)
 			.attempt(forgotten, "192.0.2.80")
 			.block();
 		throttle.attempt(remembered, "192.0.2.81").block();
@@ -115,7 +118,7 @@ class TokenHousekeepingIntegrationTests {
 	/** The account's counters: from anywhere, and at the address. */
 	private long countersOf(String account, String address) {
 		return database.sql("select count(*) from login_failures where key = any(:keys::text[])")
-			.bind("keys", new String[] { LoginThrottle.accountKey(account), LoginThrottle.pairKey(account, address) })
+			.bind("keys", new String[] { keys.account(account), keys.pair(account, address) })
 			.map(row -> row.get(0, Long.class))
 			.one()
 			.blockOptional()
