@@ -2,6 +2,7 @@ package dev.tandem.identity;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
@@ -14,12 +15,17 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A request that cannot get a database connection, because every pooled one is busy, is answered {@code 503} once it
- * has waited {@code spring.r2dbc.pool.max-acquire-time} (5 s), rather than waiting as long as the busy ones take.
+ * has waited {@code spring.r2dbc.pool.max-acquire-time} (5 s), once, rather than waiting as long as the busy ones
+ * take. The relay, which takes connections now and then, is off here, so the test holds every connection there is.
  */
+@TestPropertySource(properties = "tandem.outbox.relay-enabled=false")
 @IdentityIntegrationTest
 class ExhaustedConnectionPoolIntegrationTests {
 
@@ -36,22 +42,35 @@ class ExhaustedConnectionPoolIntegrationTests {
 		String name = TestUsers.unique("pooled");
 		users.register(name);
 		String token = users.accessToken(name);
+		String latecomer = TestUsers.unique("latecomer");
 		List<Connection> held = holdEveryConnection();
 		try {
-			patient.get().uri("/api/users/me").headers(headers -> headers.setBearerAuth(token)).exchange()
-				.expectStatus().isEqualTo(503)
-				.expectHeader().exists(HttpHeaders.RETRY_AFTER)
-				.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-				.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/database-unavailable");
+			// A read, and a sign-up, whose transaction asks for the connection.
+			unavailableAfterOneWait(patient.get().uri("/api/users/me").headers(headers -> headers.setBearerAuth(token)));
+			unavailableAfterOneWait(patient.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("username", latecomer, "email", latecomer + "@example.com", "password",
+						TestUsers.PASSWORD)));
 		}
 		finally {
 			Flux.fromIterable(held).concatMap(Connection::close).blockLast();
 		}
 
-		// With connections free again, the same request reaches the database.
+		// With connections free again, the same requests reach the database; the refused sign-up left nothing.
 		patient.get().uri("/api/users/me").headers(headers -> headers.setBearerAuth(token)).exchange()
 			.expectStatus().isOk()
 			.expectBody().jsonPath("$.username").isEqualTo(name);
+		users.register(latecomer);
+	}
+
+	private static void unavailableAfterOneWait(WebTestClient.RequestHeadersSpec<?> request) {
+		long started = System.nanoTime();
+		request.exchange()
+			.expectStatus().isEqualTo(503)
+			.expectHeader().exists(HttpHeaders.RETRY_AFTER)
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/database-unavailable");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one wait of 5 s, not two")
+			.isBetween(Duration.ofMillis(4500), Duration.ofSeconds(9));
 	}
 
 	/** Takes every connection the pool has left, and those it may still open. */

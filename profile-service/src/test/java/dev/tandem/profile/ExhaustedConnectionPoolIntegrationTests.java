@@ -15,12 +15,17 @@ import reactor.core.publisher.Mono;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A request that cannot get a database connection, because every pooled one is busy, is answered {@code 503} once it
- * has waited {@code spring.r2dbc.pool.max-acquire-time} (5 s), rather than waiting as long as the busy ones take.
+ * has waited {@code spring.r2dbc.pool.max-acquire-time} (5 s), once, rather than waiting as long as the busy ones
+ * take. The relay, which takes connections now and then, is off here, so the test holds every connection there is.
  */
+@TestPropertySource(properties = "tandem.outbox.relay-enabled=false")
 @ProfileIntegrationTest
 class ExhaustedConnectionPoolIntegrationTests {
 
@@ -36,11 +41,14 @@ class ExhaustedConnectionPoolIntegrationTests {
 		String token = TestIssuer.userToken(UUID.randomUUID());
 		List<Connection> held = holdEveryConnection();
 		try {
+			long started = System.nanoTime();
 			patient.get().uri("/api/profiles/me").headers(headers -> headers.setBearerAuth(token)).exchange()
 				.expectStatus().isEqualTo(503)
 				.expectHeader().exists(HttpHeaders.RETRY_AFTER)
 				.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 				.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/database-unavailable");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("one wait of 5 s, not two")
+				.isBetween(Duration.ofMillis(4500), Duration.ofSeconds(9));
 		}
 		finally {
 			Flux.fromIterable(held).concatMap(Connection::close).blockLast();

@@ -35,9 +35,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * <li>A database that cannot be reached, is shutting down, crashed or is still recovering (no connection, a connection
  * lost, too many connections), a pool whose connections all stayed busy for longer than a request waits for one
  * ({@code spring.r2dbc.pool.max-acquire-time}), or a row locked for longer than its transaction would wait, is a
- * request that was fine at the wrong moment: {@code 503} with {@code Retry-After}. A write whose connection was lost mid-way may have been
- * committed, so the same request sent again may find it done: a sign-up is then a {@code 409}, an edit with
- * {@code If-Match} a {@code 412}, and a refresh token sent twice revokes its sessions, as any reuse does.</li>
+ * request that was fine at the wrong moment: {@code 503} with {@code Retry-After}. A write whose connection was lost
+ * mid-way may have been committed, so the same request sent again may find it done: a sign-up is then a {@code 409},
+ * an edit with {@code If-Match} a {@code 412}, and a refresh token sent twice revokes its sessions, as any reuse
+ * does.</li>
  * </ul>
  * Anything else from the database stays an error of ours. A service's own advice is asked first (this one comes
  * last), so a service may still answer a database refusal its own way.
@@ -107,9 +108,18 @@ public class DatabaseProblems {
 			return;
 		}
 		long since = unlogged.getAndSet(0);
-		log.warn("Answering 503, {}{}: {}", LOCK_NOT_AVAILABLE.equals(ex.getSqlState())
-				? "a row stayed locked longer than its transaction would wait" : "the database is unavailable",
+		log.warn("Answering 503, {}{}: {}", why(ex),
 				since == 0 ? "" : " (" + since + " more 503s since the last warning)", ex.toString());
+	}
+
+	private static String why(R2dbcException ex) {
+		if (LOCK_NOT_AVAILABLE.equals(ex.getSqlState())) {
+			return "a row stayed locked longer than its transaction would wait";
+		}
+		if (ex instanceof R2dbcTimeoutException && (ex.getSqlState() == null || ex.getSqlState().isEmpty())) {
+			return "no pooled database connection was free in time";
+		}
+		return "the database is unavailable";
 	}
 
 	/**

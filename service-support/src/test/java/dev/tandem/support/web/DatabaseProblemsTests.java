@@ -125,6 +125,28 @@ class DatabaseProblemsTests {
 		assertThat(warnings.get(1)).contains("(4 more 503s since the last warning)");
 	}
 
+	@Test
+	void warnsOfAFullPoolAndABusyRowAsSuchNotAsAnOutage() throws Exception {
+		Logger logger = (Logger) LoggerFactory.getLogger(DatabaseProblems.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			// Each from an advice of its own, so that each warns.
+			new DatabaseProblems().databaseRefused(new R2dbcTimeoutException("Connection acquisition timed out"));
+			new DatabaseProblems().databaseRefused(new R2dbcNonTransientResourceException("lock timeout", "55P03"));
+			new DatabaseProblems().databaseRefused(new R2dbcNonTransientResourceException("closed", "08006"));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+
+		assertThat(appender.list.stream().map(ILoggingEvent::getFormattedMessage)).satisfiesExactly(
+				pool -> assertThat(pool).contains("no pooled database connection was free in time"),
+				row -> assertThat(row).contains("a row stayed locked"),
+				outage -> assertThat(outage).contains("the database is unavailable"));
+	}
+
 	private static final class SteppedClock extends Clock {
 
 		Instant now = Instant.parse("2026-01-01T00:00:00Z");
