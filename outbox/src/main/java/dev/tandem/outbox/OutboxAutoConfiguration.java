@@ -30,8 +30,9 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * Gives a service the outbox and its relay. The relay has a producer of its own, built from the service's
- * {@code spring.kafka.producer} settings but always sending CloudEvents idempotently, so the service's own
- * {@code KafkaTemplate} may serialize whatever it likes.
+ * {@code spring.kafka.producer} settings but always sending CloudEvents idempotently, with every acknowledgement, and
+ * at once ({@code linger.ms} set there does not reach it), so the service's own {@code KafkaTemplate} may serialize
+ * whatever it likes.
  */
 @AutoConfiguration(after = { KafkaAutoConfiguration.class, R2dbcAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
