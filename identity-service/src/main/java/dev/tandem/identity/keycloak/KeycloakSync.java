@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.tandem.identity.WithKeycloakUsers;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.UserMirror;
+import dev.tandem.support.data.DataRefusals;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
@@ -38,8 +39,9 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * <p>It first lists which users Keycloak has, then deletes the mirrored users it no longer has (each only after
  * Keycloak answered 404 for its id, only if mirrored before the sync began, and not at all when that would remove
  * most of the mirror: an empty or replaced realm is not a reason to delete everyone), then mirrors the realm a page at
- * a time, each page in a transaction of its own and, should a page fail, each user of it alone, so one user the mirror
- * cannot take (a name another mirrored user still holds) never stops the others.
+ * a time, each page in a transaction of its own and, should the database refuse a page's data, each user of it alone,
+ * so one user the mirror cannot take (a name another mirrored user still holds) never stops the others. Any other
+ * failure (the database or Keycloak unavailable) ends the sync; the next one starts over.
  *
  * <p>With several replicas one syncs at a time: the one holding a PostgreSQL advisory lock on a connection of its own,
  * outside the pool, which is closed when the sync ends however it ends, and the lock with it.
@@ -123,11 +125,13 @@ class KeycloakSync {
 				.filter(user -> !user.createdAt().isAfter(newest))
 				.toList();
 			tally.deferred.addAndGet(page.users().size() - settled.size());
-			return mirrored(settled, tally).onErrorResume(failure -> {
+			// Only a refusal of the data (a username or email another user still holds) is one user's: anything
+			// else (the database or Keycloak unavailable) would fail each user alone as well, and ends the sync.
+			return mirrored(settled, tally).onErrorResume(DataRefusals::refusedAsData, failure -> {
 				log.warn("Mirroring a page of {} Keycloak users failed ({}); mirroring them one at a time",
 						settled.size(), failure.toString());
 				return Flux.fromIterable(settled).concatMap(user -> mirrored(List.of(user), tally)
-					.onErrorResume(refused -> {
+					.onErrorResume(DataRefusals::refusedAsData, refused -> {
 						tally.failed.incrementAndGet();
 						log.warn("Keycloak user {} ({}) cannot be mirrored: {}", user.id(), user.username(),
 								refused.toString());

@@ -60,10 +60,12 @@ public class UserMirror {
 					changed.add(user);
 				}
 			}
-			return insert(created)
-				.thenMany(Flux.fromIterable(changed).concatMap(user -> update(user.id(), current)))
-				.then(Mono.just(new Mirrored(created.size(), changed.size(), given.size() - created.size()
-						- changed.size())));
+			// Updates first: a new user may take a username or email that one of them gives up.
+			return Flux.fromIterable(changed)
+				.concatMap(user -> update(user.id(), current))
+				.reduce(0, Integer::sum)
+				.flatMap(updated -> insert(created).thenReturn(new Mirrored(created.size(), updated,
+						given.size() - created.size() - changed.size())));
 		});
 	}
 
@@ -76,7 +78,7 @@ public class UserMirror {
 	 * with the provider's user as it is now (not as a listing found it earlier, which a change through the API may
 	 * have overtaken).
 	 */
-	private Mono<Void> update(UUID id, Function<UUID, Mono<DirectoryUser>> current) {
+	private Mono<Integer> update(UUID id, Function<UUID, Mono<DirectoryUser>> current) {
 		return update(id, current, new HashSet<>());
 	}
 
@@ -88,26 +90,28 @@ public class UserMirror {
 	 * index as before.
 	 *
 	 * @param updating the users this update is already updating, up the chain of holders
+	 * @return how many users were written: this one and the holders
 	 */
-	private Mono<Void> update(UUID id, Function<UUID, Mono<DirectoryUser>> current, Set<UUID> updating) {
+	private Mono<Integer> update(UUID id, Function<UUID, Mono<DirectoryUser>> current, Set<UUID> updating) {
 		return users.lock(id).flatMap(mirrored -> current.apply(id).flatMap(user -> {
 			Set<String> changed = differences(mirrored, user);
 			if (changed.isEmpty()) {
-				return Mono.empty();
+				return Mono.just(0);
 			}
 			updating.add(id);
 			User after = new User(mirrored.id(), user.username(), user.email(), mirrored.passwordHash(),
 					user.firstName(), user.lastName(), user.enabled(), mirrored.staff(), mirrored.roles(),
 					mirrored.dateJoined(), mirrored.lastLogin(), mirrored.version() + 1);
-			Mono<Void> write = users.update(after).then(events.updated(after, changed));
+			Mono<Integer> write = users.update(after).then(events.updated(after, changed)).thenReturn(1);
 			return users.holding(user.username(), user.email(), id)
 				.filter(holder -> !updating.contains(holder))
 				.collectList()
 				.flatMap(holders -> holders.isEmpty() ? write
 						: users.setAside(id)
 							.thenMany(Flux.fromIterable(holders).concatMap(holder -> update(holder, current, updating)))
-							.then(write));
-		}));
+							.reduce(0, Integer::sum)
+							.flatMap(moved -> write.map(self -> self + moved)));
+		})).defaultIfEmpty(0);
 	}
 
 	/**
@@ -154,7 +158,10 @@ public class UserMirror {
 			boolean enabled, Instant createdAt) {
 	}
 
-	/** What mirroring a page did. */
+	/**
+	 * What mirroring a page did: users created, users updated (those of other pages included whose username or email
+	 * an update of this page needed), and users of the page found unchanged.
+	 */
 	public record Mirrored(int created, int updated, int unchanged) {
 	}
 }

@@ -144,7 +144,7 @@ public class Users {
 	Flux<UUID> holding(String username, String email, UUID except) {
 		return database.sql("""
 				select id from users
-				where (lower(username) = lower(:username) or (:email <> '' and lower(email) = lower(:email)))
+				where (lower(username) = lower(:username) or (email <> '' and lower(email) = lower(:email)))
 				  and id <> :except
 				order by id""")
 			.bind("username", username)

@@ -70,13 +70,31 @@ class UserMirrorIntegrationTests {
 		UserMirror.DirectoryUser firstNow = given(first, second.username(), first.email());
 		given(second, third.username(), second.email());
 		given(third, first.username(), third.email());
-		sync(firstNow);
+		UserMirror.Mirrored mirrored = sync(firstNow);
 
+		assertThat(mirrored.updated()).as("all three, though the page listed one").isEqualTo(3);
 		assertThat(users.findById(first.id()).block().username()).isEqualTo(second.username());
 		assertThat(users.findById(second.id()).block().username()).isEqualTo(third.username());
 		assertThat(users.findById(third.id()).block().username()).isEqualTo(first.username());
 		assertThat(updatedEventsOf(first.id()) + updatedEventsOf(second.id()) + updatedEventsOf(third.id()))
 			.isEqualTo(3);
+	}
+
+	@Test
+	void createsANewUserUnderTheUsernameAnotherGaveUpInTheSamePage() {
+		UserMirror.DirectoryUser alice = given(TestUsers.unique("alice"), "alice");
+		sync(alice);
+
+		UserMirror.DirectoryUser renamed = given(alice, alice.username() + "-old", alice.email());
+		UserMirror.DirectoryUser newcomer = given(new UserMirror.DirectoryUser(UUID.randomUUID(), alice.username(),
+				"newcomer-" + alice.email(), "New", "Comer", true, Instant.parse("2026-01-02T00:00:00Z")),
+				alice.username(), "newcomer-" + alice.email());
+		UserMirror.Mirrored mirrored = sync(newcomer, renamed);
+
+		assertThat(mirrored.created()).isEqualTo(1);
+		assertThat(mirrored.updated()).isEqualTo(1);
+		assertThat(users.findById(newcomer.id()).block().username()).isEqualTo(alice.username());
+		assertThat(users.findById(alice.id()).block().username()).isEqualTo(alice.username() + "-old");
 	}
 
 	@Test

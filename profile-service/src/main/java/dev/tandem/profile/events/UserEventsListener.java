@@ -11,6 +11,7 @@ import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserEvent;
 import dev.tandem.events.user.UserEvents;
 import dev.tandem.profile.profiles.Profiles;
+import dev.tandem.support.data.DataRefusals;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -96,7 +97,7 @@ class UserEventsListener {
 		}
 		catch (RuntimeException failure) {
 			meters.counter("tandem.events.failed").increment();
-			if (!refusedByTheDatabase(failure)) {
+			if (!DataRefusals.refusedAsData(failure)) {
 				throw failure;
 			}
 			// One event holds what the database will never take: apply them one at a time and dead-letter that one,
@@ -109,7 +110,7 @@ class UserEventsListener {
 					changed += apply(List.of(events.get(i)));
 				}
 				catch (RuntimeException refused) {
-					if (!refusedByTheDatabase(refused)) {
+					if (!DataRefusals.refusedAsData(refused)) {
 						throw refused;
 					}
 					dead.add(new DeadLetters.DeadLetter(sources.get(i), databaseCause(refused)));
@@ -166,10 +167,6 @@ class UserEventsListener {
 		return changed == null ? 0 : changed;
 	}
 
-	/**
-	 * Whether the database refused the data itself (SQLSTATE class 22, data exception, 23, integrity constraint
-	 * violation, or 54, program limit exceeded), which no retry changes; a lost connection is not such a refusal.
-	 */
 	/** The database's own report of a failure (its message names what it refused), or the failure itself. */
 	private static Throwable databaseCause(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -178,15 +175,5 @@ class UserEventsListener {
 			}
 		}
 		return failure;
-	}
-
-	static boolean refusedByTheDatabase(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof R2dbcException database && database.getSqlState() != null) {
-				String state = database.getSqlState();
-				return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
-			}
-		}
-		return false;
 	}
 }
