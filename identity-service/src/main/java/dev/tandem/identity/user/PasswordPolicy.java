@@ -42,7 +42,7 @@ class PasswordPolicy {
 	private static Dictionaries load() {
 		try {
 			// Loaded once for both checks: the estimator's own copy of the password list is the common-password list,
-			// so the service does not hold 30 000 passwords twice; and kept compact, a tenth of zxcvbn's own maps.
+			// so the service does not hold 30 000 passwords twice; and kept compact, under a third of zxcvbn's maps.
 			List<Dictionary> dictionaries = StandardDictionaries.loadAllDictionaries()
 				.stream()
 				.<Dictionary>map(CompactDictionary::new)
