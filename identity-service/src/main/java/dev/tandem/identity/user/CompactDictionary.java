@@ -78,7 +78,10 @@ final class CompactDictionary extends Dictionary {
 			}
 			this.text = new char[length];
 			this.starts = new int[frequencies.size() + 1];
-			// At most half full, so a lookup seldom looks past a slot or two.
+			if (frequencies.size() >= 1 << 28) {
+				throw new IllegalArgumentException("a dictionary of " + frequencies.size() + " words is too large");
+			}
+			// Under half full, so a lookup seldom looks past a slot or two, and never finds the table full.
 			this.slots = new int[Integer.highestOneBit(Math.max(1, frequencies.size())) << 2];
 			int words = 0;
 			for (int i = 0, at = 0; i < frequencies.size(); i++) {

@@ -12,6 +12,8 @@ import com.nulabinc.zxcvbn.StandardKeyboards;
 import com.nulabinc.zxcvbn.Zxcvbn;
 import com.nulabinc.zxcvbn.ZxcvbnBuilder;
 import com.nulabinc.zxcvbn.matchers.Dictionary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
 
@@ -23,6 +25,8 @@ import org.springframework.stereotype.Component;
 class PasswordPolicy {
 
 	static final int MINIMUM_LENGTH = 12;
+
+	private static final Logger log = LoggerFactory.getLogger(PasswordPolicy.class);
 
 	private final CompletableFuture<Dictionaries> dictionaries;
 
@@ -36,6 +40,11 @@ class PasswordPolicy {
 			Thread reader = new Thread(task, "password-dictionaries");
 			reader.setDaemon(true);
 			reader.start();
+		}).whenComplete((loaded, failure) -> {
+			if (failure != null) {
+				// They come from zxcvbn's own jar: nothing but a broken build gets here. Every check then fails.
+				log.error("zxcvbn's dictionaries could not be loaded; password checks will fail", failure);
+			}
 		});
 	}
 

@@ -25,7 +25,15 @@ class CompactDictionaryTests {
 
 			assertThat(compact.getName()).isEqualTo(original.getName());
 			assertThat(ranks).hasSameSizeAs(original.getRankedDictionary());
-			original.getRankedDictionary().forEach((word, rank) -> assertThat(ranks.get(word)).as(word).isEqualTo(rank));
+			original.getRankedDictionary().forEach((word, rank) -> {
+				assertThat(ranks.get(word)).as(word).isEqualTo(rank);
+				// Near misses, which probe the table past other words: whatever zxcvbn's map says of them.
+				for (String near : List.of(word + "\0", word.substring(0, word.length() - 1),
+						word.substring(0, word.length() - 1) + (char) (word.charAt(word.length() - 1) + 1))) {
+					assertThat(ranks.get(near)).as(near).isEqualTo(original.getRankedDictionary().get(near));
+				}
+			});
+			assertThat(ranks.get(null)).isNull();
 			assertThat(new HashMap<>(ranks)).isEqualTo(original.getRankedDictionary());
 			assertThat(compact.getFrequencies()).isEqualTo(original.getFrequencies());
 		}
