@@ -89,10 +89,7 @@ class OutboxRelayIntegrationTests {
 	void marksTheEventPublishedOnlyOnceTheBrokerHasIt() {
 		UUID userId = register("grace" + UUID.randomUUID().toString().substring(0, 8));
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> database
-			.sql("select not exists (select 1 from outbox_pending p where p.position = o.position) "
-					+ "from outbox o where message_key = :key")
-			.bind("key", userId.toString()).map(r -> r.get(0, Boolean.class)).one().block());
+		await().atMost(Duration.ofSeconds(30)).until(() -> OutboxQueue.publishedAllOf(database, userId));
 
 		assertThat(UserEventsTopicReader.messagesFor(kafka.getBrokersAsString(), userId, 1, Duration.ofSeconds(10)))
 			.hasSize(1);

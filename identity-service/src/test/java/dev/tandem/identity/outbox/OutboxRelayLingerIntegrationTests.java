@@ -38,10 +38,7 @@ class OutboxRelayLingerIntegrationTests {
 	void publishesAnEventWithoutWaitingForTheProducersLinger() {
 		UUID userId = new TestUsers(http).register(TestUsers.unique("eager"));
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> database
-			.sql("select not exists (select 1 from outbox_pending p where p.position = o.position) "
-					+ "from outbox o where message_key = :key")
-			.bind("key", userId.toString()).map(row -> row.get(0, Boolean.class)).one().block());
+		await().atMost(Duration.ofSeconds(10)).until(() -> OutboxQueue.publishedAllOf(database, userId));
 		assertThat(UserEventsTopicReader.messagesFor(kafka.getBrokersAsString(), userId, 1, Duration.ofSeconds(5)))
 			.hasSize(1);
 	}
