@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.tandem.localstack.LocalStack;
 import org.junit.jupiter.api.AfterAll;
@@ -70,14 +73,7 @@ class SignUpToProfileIntegrationTests {
 	void bothServicesStartFromAClassDataArchiveOfTheirClasses() throws Exception {
 		for (String name : List.of("identity", "profile")) {
 			long pid = stack.service(name).pid();
-			List<String> arguments = List.of(ProcessHandle.of(pid)
-				.flatMap(process -> process.info().arguments())
-				.orElseThrow());
-			String archive = arguments.stream()
-				.filter(argument -> argument.startsWith("-XX:SharedArchiveFile=") || argument.startsWith("-XX:AOTCache="))
-				.findFirst()
-				.orElseThrow(() -> new AssertionError(name + " started without an archive: " + arguments));
-			Path file = Path.of(archive.substring(archive.indexOf('=') + 1));
+			Path file = archive(name, arguments(pid));
 
 			assertThat(file).isRegularFile();
 			// Mapped into the process: the JVM took it. One it refuses (made by another JVM build, say) only gets a
@@ -86,6 +82,49 @@ class SignUpToProfileIntegrationTests {
 				.as("%s's memory maps", name)
 				.contains(file.toRealPath().toString());
 		}
+	}
+
+	@Test
+	void theArchivesHoldTheClassesAServiceLoadsOnceItIsUp() throws Exception {
+		// Classes no refreshed application context has loaded yet: the web server's for a request it serves, and
+		// profile-service's Kafka consumer's. The training start that made the archive ran until the service was ready.
+		Map<String, List<String>> loadedOnceUp = Map.of("identity", List.of("reactor.netty.http.server.HttpServerOperations"),
+				"profile", List.of("reactor.netty.http.server.HttpServerOperations",
+						"org.springframework.kafka.listener.KafkaMessageListenerContainer$ListenerConsumer"));
+		for (String name : List.of("identity", "profile")) {
+			long pid = stack.service(name).pid();
+			List<String> arguments = arguments(pid);
+			// The service's own JVM and options, asked to list the archive's classes instead of starting.
+			List<String> listing = new ArrayList<>();
+			listing.add(ProcessHandle.of(pid).flatMap(process -> process.info().command()).orElseThrow());
+			listing.addAll(arguments.subList(0, arguments.indexOf("-jar") + 2));
+			listing.add(listing.size() - 2, "-XX:+PrintSharedArchiveAndExit");
+			Process process = new ProcessBuilder(listing).redirectErrorStream(true).start();
+			String classes = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor()).as("%s: %s", listing, classes.lines().limit(20).toList()).isZero();
+
+			Set<String> archived = classes.lines()
+				.map(line -> line.trim().split("\\s+"))
+				.filter(words -> words.length >= 2 && words[0].endsWith(":"))
+				.map(words -> words[1])
+				.collect(Collectors.toSet());
+			assertThat(archived.size()).as("classes in %s's archive", name).isGreaterThan(1000);
+			assertThat(loadedOnceUp.get(name).stream().filter(loaded -> !archived.contains(loaded)))
+				.as("classes missing from %s's archive, %s", name, archive(name, arguments))
+				.isEmpty();
+		}
+	}
+
+	private static List<String> arguments(long pid) {
+		return List.of(ProcessHandle.of(pid).flatMap(process -> process.info().arguments()).orElseThrow());
+	}
+
+	private static Path archive(String name, List<String> arguments) {
+		String archive = arguments.stream()
+			.filter(argument -> argument.startsWith("-XX:SharedArchiveFile=") || argument.startsWith("-XX:AOTCache="))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(name + " started without an archive: " + arguments));
+		return Path.of(archive.substring(archive.indexOf('=') + 1));
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.tandem.localstack;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +51,14 @@ final class ChildProcesses {
 		pump.setDaemon(true);
 		pump.start();
 		return process;
+	}
+
+	/** A TCP port nothing listens on now, for a process to listen on. */
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.tandem.localstack;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -28,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * the classes a start loads, so later starts map them instead of finding, reading, parsing and verifying each one
  * (the larger half of a start-up). On Java 25 and later the archive is an ahead-of-time cache (JEP 483, 514, 515),
  * which holds the classes loaded and linked and the start's method profiles as well; before, an AppCDS archive. It is
- * made once per build and JVM, by a training start that exits as soon as the application context is refreshed;
- * whatever goes wrong, the service starts from its jar as before.
+ * made once per build and JVM, by a training start that runs until the service is ready (after the application context
+ * is refreshed, a start still loads the classes of its web server, its Kafka clients and its first requests) and is
+ * then stopped; whatever goes wrong, the service starts from its jar as before.
  */
 final class ClassDataArchive {
 
@@ -45,21 +49,30 @@ final class ClassDataArchive {
 	/** The archive a Java makes: the ahead-of-time cache from Java 25 on, an AppCDS archive before. */
 	private enum Kind {
 
-		// Java 25 records the training start and makes the cache from it as the JVM exits (JEP 514).
-		AHEAD_OF_TIME_CACHE("aot", "-XX:AOTCacheOutput=", "-XX:AOTCache="),
+		// Java 25 records what the training start loads, links and profiles, and a second step makes the cache of it
+		// (JEP 483, 515); the one-step -XX:AOTCacheOutput makes it only when the JVM exits of itself, not when stopped.
+		AHEAD_OF_TIME_CACHE("aot", "-XX:AOTCache="),
 
-		APP_CDS("jsa", "-XX:ArchiveClassesAtExit=", "-XX:SharedArchiveFile=");
+		// Java 17 archives the classes as the training start exits, however it was stopped.
+		APP_CDS("jsa", "-XX:SharedArchiveFile=");
 
 		final String extension;
 
-		final String making;
-
 		final String using;
 
-		Kind(String extension, String making, String using) {
+		Kind(String extension, String using) {
 			this.extension = extension;
-			this.making = making;
 			this.using = using;
+		}
+
+		/**
+		 * The options of the training start, which makes {@code archive} (or, for a cache, what it is made of). Its
+		 * warnings about each class it leaves out (one generated at run time, say) are not for the user.
+		 */
+		List<String> making(Path archive) {
+			return this == APP_CDS ? List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=error")
+					: List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration(archive),
+							"-Xlog:aot*=error,cds*=error");
 		}
 
 		static Kind of(ServiceJava java) {
@@ -99,7 +112,8 @@ final class ClassDataArchive {
 			Kind kind = Kind.of(ServiceJava.CHOSEN);
 			Path archive = directory.resolve("app." + kind.extension);
 			if (!Files.exists(archive)) {
-				log.info("Making {}'s class-data archive with {} (once per build; 15 to 30 s)", name, ServiceJava.CHOSEN);
+				log.info("Making {}'s class-data archive with {}, from a training start (once per build; 20 to 40 s)", name,
+						ServiceJava.CHOSEN);
 				removeOlderThan(cds, Files.getLastModifiedTime(jar));
 				LocalStack.deleteRecursively(directory);
 				Files.createDirectories(directory);
@@ -109,13 +123,22 @@ final class ClassDataArchive {
 				List<String> command = new ArrayList<>();
 				command.add(java());
 				command.addAll(jvmOptions);
-				command.add(kind.making + training);
-				command.add("-Dspring.context.exit=onRefresh");
+				command.addAll(kind.making(training));
 				command.add("-jar");
 				command.add(extracted.toString());
 				command.addAll(trainingArguments);
-				command.add("--server.port=0");
-				run(name, command, output);
+				int port = ChildProcesses.freePort();
+				command.add("--server.port=" + port);
+				train(name, command, URI.create("http://127.0.0.1:" + port + "/readyz"), output);
+				if (kind == Kind.AHEAD_OF_TIME_CACHE) {
+					List<String> create = new ArrayList<>();
+					create.add(java());
+					create.addAll(jvmOptions);
+					create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration(training),
+							"-XX:AOTCache=" + training, "-jar", extracted.toString()));
+					run(name, create, output);
+					Files.delete(configuration(training));
+				}
 				if (!Files.exists(training)) {
 					throw new IOException("the training start made no archive");
 				}
@@ -169,6 +192,29 @@ final class ClassDataArchive {
 		}
 	}
 
+	/**
+	 * The training start: the service started as it will be, against the same database and broker, until it is ready,
+	 * then stopped as an operator stops it; the JVM writes what it recorded as it exits. It is a start of the service
+	 * like any other (it migrates the database, creates the first admin, joins the consumer group for a moment), so
+	 * its output is the service's.
+	 */
+	private static void train(String name, List<String> command, URI ready, Consumer<String> output)
+			throws IOException, InterruptedException {
+		Process process = ChildProcesses.start(name + "-cds", command, output);
+		try {
+			ChildProcesses.awaitHealthy(name, process, ready, Instant.now(), Duration.ofMinutes(3));
+			process.destroy();
+			if (!process.waitFor(3, TimeUnit.MINUTES)) {
+				throw new IOException("the training start did not stop within 3 minutes");
+			}
+		}
+		finally {
+			if (process.isAlive()) {
+				ChildProcesses.kill(process);
+			}
+		}
+	}
+
 	/** Runs a step quietly (the archiving lists every class it skips); its last lines are shown if it fails. */
 	private static void run(String name, List<String> command, Consumer<String> output)
 			throws IOException, InterruptedException {
@@ -188,6 +234,11 @@ final class ClassDataArchive {
 			throw new IOException(finished ? "a step ended with status " + process.exitValue()
 					: "a step did not finish within 3 minutes");
 		}
+	}
+
+	/** Where a training start records what the ahead-of-time cache {@code archive} is to be made of. */
+	private static Path configuration(Path archive) {
+		return archive.resolveSibling(archive.getFileName() + "conf");
 	}
 
 	private static String java() {

@@ -3,7 +3,6 @@ package dev.tandem.localstack;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,8 +35,8 @@ public final class KafkaBroker implements AutoCloseable {
 	 */
 	public static KafkaBroker start(Path logDirectory, int port) throws Exception {
 		Files.createDirectories(logDirectory);
-		int brokerPort = port != 0 ? port : freePort();
-		int controllerPort = freePort();
+		int brokerPort = port != 0 ? port : ChildProcesses.freePort();
+		int controllerPort = ChildProcesses.freePort();
 		String dir = logDirectory.toAbsolutePath().toString();
 		if (!Files.exists(logDirectory.resolve("meta.properties"))) {
 			new Formatter().setNodeId(1)
@@ -86,12 +85,5 @@ public final class KafkaBroker implements AutoCloseable {
 	public void close() {
 		server.shutdown();
 		server.awaitShutdown();
-	}
-
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
 	}
 }

@@ -30,7 +30,7 @@ class KafkaBrokerTests {
 
 	@Test
 	void keepsMessagesAcrossARestart() throws Exception {
-		int port = KafkaBroker.freePort();
+		int port = ChildProcesses.freePort();
 		try (KafkaBroker broker = KafkaBroker.start(data, port)) {
 			try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
 				admin.createTopics(List.of(new NewTopic("survivors", 1, (short) 1))).all().get();
