@@ -1,7 +1,10 @@
 package dev.tandem.support.data;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Function;
 
+import dev.tandem.support.logging.RateLimitedWarnings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -22,7 +25,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * cancels only stops waiting: the transaction commits or rolls back as it would have, and gives its connection back
  * clean. That is what a servlet request does when its client hangs up, too. The price: a caller's timeout no longer
  * ends its transaction, so a retry after a timeout may queue behind the attempt it gave up on, and a failure after the
- * caller left reaches only the log.
+ * caller left reaches only the log (once per 10 s, with how many more there were).
  *
  * <p>A transactional {@link Flux} is collected before its first element is passed on; the services' transactions
  * return a single value.
@@ -30,6 +33,13 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 public final class UninterruptedTransactions implements TransactionalOperator {
 
 	private static final Logger log = LoggerFactory.getLogger(UninterruptedTransactions.class);
+
+	/**
+	 * While the database is away, every transaction whose client hung up fails alike: one warning with its stack trace
+	 * every 10 s, not one per transaction.
+	 */
+	private static final RateLimitedWarnings abandonedFailures = new RateLimitedWarnings(log, Duration.ofSeconds(10),
+			"such failures", Clock.systemUTC());
 
 	private final TransactionalOperator transactions;
 
@@ -57,7 +67,7 @@ public final class UninterruptedTransactions implements TransactionalOperator {
 			work.subscribe(outcome::tryEmitValue, failure -> {
 				if (outcome.currentSubscriberCount() == 0) {
 					// Nobody waits for the answer any more: the log is the only place the failure can go.
-					log.warn("A transaction whose caller had given up failed", failure);
+					abandonedFailures.warnWithStackTrace("A transaction whose caller had given up failed", failure);
 				}
 				outcome.tryEmitError(failure);
 			}, outcome::tryEmitEmpty, Context.of(context));

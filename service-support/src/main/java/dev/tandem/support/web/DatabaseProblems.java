@@ -3,11 +3,10 @@ package dev.tandem.support.web;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
 
+import dev.tandem.support.logging.RateLimitedWarnings;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
@@ -39,6 +38,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * mid-way may have been committed, so the same request sent again may find it done: a sign-up is then a {@code 409},
  * an edit with {@code If-Match} a {@code 412}, and a refresh token sent twice revokes its sessions, as any reuse
  * does.</li>
+ * <li>A transaction PostgreSQL rolled back because it collided with another (a deadlock, 40P01, or a serialization
+ * failure, 40001) changed nothing, and the same request sent again is likely to pass: {@code 503} with
+ * {@code Retry-After: 1}.</li>
  * </ul>
  * Anything else from the database stays an error of ours. A service's own advice is asked first (this one comes
  * last), so a service may still answer a database refusal its own way.
@@ -57,18 +59,16 @@ public class DatabaseProblems {
 
 	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
-	private final Clock clock;
+	private static final Set<String> ROLLED_BACK_IN_A_COLLISION = Set.of("40001", "40P01");
 
-	private final AtomicReference<Instant> nextWarning = new AtomicReference<>(Instant.MIN);
-
-	private final AtomicLong unlogged = new AtomicLong();
+	private final RateLimitedWarnings warnings;
 
 	public DatabaseProblems() {
 		this(Clock.systemUTC());
 	}
 
 	DatabaseProblems(Clock clock) {
-		this.clock = clock;
+		this.warnings = new RateLimitedWarnings(log, WARN_EVERY, "503s", clock);
 	}
 
 	/**
@@ -88,8 +88,14 @@ public class DatabaseProblems {
 				if (state != null && state.startsWith("22")) {
 					return Optional.of(invalid(r2dbc));
 				}
+				if (rolledBackInACollision(state)) {
+					warnOf503(r2dbc);
+					return Optional.of(TryAgainLater.problem("https://tandem.dev/problems/transaction-conflict",
+							"Transaction conflict", "The request collided with a concurrent change and changed nothing; "
+									+ "send it again.", Duration.ofSeconds(1)));
+				}
 				if (unavailable(r2dbc, state)) {
-					warnUnavailable(r2dbc);
+					warnOf503(r2dbc);
 					return Optional.of(TryAgainLater.problem("https://tandem.dev/problems/database-unavailable",
 							"Database unavailable", "The database cannot serve this request right now; try again shortly."));
 				}
@@ -98,21 +104,18 @@ public class DatabaseProblems {
 		return Optional.empty();
 	}
 
-	/** Logs the outage at most once per {@link #WARN_EVERY}, with how many 503s went unlogged since. */
-	private void warnUnavailable(R2dbcException ex) {
-		Instant now = clock.instant();
-		Instant due = nextWarning.get();
-		if (now.isBefore(due) || !nextWarning.compareAndSet(due, now.plus(WARN_EVERY))) {
-			unlogged.incrementAndGet();
-			log.debug("Answering 503, the database is unavailable: {}", ex.toString());
-			return;
-		}
-		long since = unlogged.getAndSet(0);
-		log.warn("Answering 503, {}{}: {}", why(ex),
-				since == 0 ? "" : " (" + since + " more 503s since the last warning)", ex.toString());
+	private void warnOf503(R2dbcException ex) {
+		warnings.warn("Answering 503, " + why(ex), ex);
+	}
+
+	private static boolean rolledBackInACollision(@Nullable String state) {
+		return state != null && ROLLED_BACK_IN_A_COLLISION.contains(state);
 	}
 
 	private static String why(R2dbcException ex) {
+		if (rolledBackInACollision(ex.getSqlState())) {
+			return "a transaction collided with another and was rolled back";
+		}
 		if (LOCK_NOT_AVAILABLE.equals(ex.getSqlState())) {
 			return "a row stayed locked longer than its transaction would wait";
 		}

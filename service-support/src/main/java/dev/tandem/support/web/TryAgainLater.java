@@ -1,6 +1,7 @@
 package dev.tandem.support.web;
 
 import java.net.URI;
+import java.time.Duration;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -17,13 +18,18 @@ public final class TryAgainLater {
 	private TryAgainLater() {
 	}
 
+	/** The answer for something that takes a while to come back: try again in 5 seconds. */
 	public static ResponseEntity<ProblemDetail> problem(String type, String title, String detail) {
+		return problem(type, title, detail, Duration.ofSeconds(5));
+	}
+
+	public static ResponseEntity<ProblemDetail> problem(String type, String title, String detail, Duration retryAfter) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
 		problem.setType(URI.create(type));
 		problem.setTitle(title);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, "5")
+			.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfter.toSeconds())))
 			.body(problem);
 	}
 }

@@ -1,24 +1,23 @@
 package dev.tandem.support.web;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.tandem.support.logging.SteppedClock;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcRollbackException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -67,6 +66,21 @@ class DatabaseProblemsTests {
 	@Test
 	void noConnectionHandedOutInTimeIsUnavailableForAWhile() throws Exception {
 		assertUnavailable(problems.databaseRefused(new R2dbcTimeoutException("Timeout on acquiring a connection")));
+	}
+
+	@Test
+	void aTransactionRolledBackInACollisionIsToBeSentAgainAtOnce() throws Exception {
+		// 40P01: deadlock detected; 40001: could not serialize access due to concurrent update
+		for (String state : new String[] { "40P01", "40001" }) {
+			ResponseEntity<ProblemDetail> answer = problems.databaseRefused(new PessimisticLockingFailureException(
+					"deadlock", new R2dbcRollbackException("deadlock detected", state)));
+
+			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(answer.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+			assertThat(answer.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(answer.getBody().getType().toString())
+				.isEqualTo("https://tandem.dev/problems/transaction-conflict");
+		}
 	}
 
 	@Test
@@ -126,7 +140,7 @@ class DatabaseProblemsTests {
 	}
 
 	@Test
-	void warnsOfAFullPoolAndABusyRowAsSuchNotAsAnOutage() throws Exception {
+	void warnsOfAFullPoolABusyRowAndACollisionAsSuchNotAsAnOutage() throws Exception {
 		Logger logger = (Logger) LoggerFactory.getLogger(DatabaseProblems.class);
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
@@ -136,6 +150,7 @@ class DatabaseProblemsTests {
 			new DatabaseProblems().databaseRefused(new R2dbcTimeoutException("Connection acquisition timed out"));
 			new DatabaseProblems().databaseRefused(new R2dbcNonTransientResourceException("lock timeout", "55P03"));
 			new DatabaseProblems().databaseRefused(new R2dbcNonTransientResourceException("closed", "08006"));
+			new DatabaseProblems().databaseRefused(new R2dbcRollbackException("deadlock detected", "40P01"));
 		}
 		finally {
 			logger.detachAppender(appender);
@@ -144,27 +159,8 @@ class DatabaseProblemsTests {
 		assertThat(appender.list.stream().map(ILoggingEvent::getFormattedMessage)).satisfiesExactly(
 				pool -> assertThat(pool).contains("no pooled database connection was free in time"),
 				row -> assertThat(row).contains("a row stayed locked"),
-				outage -> assertThat(outage).contains("the database is unavailable"));
-	}
-
-	private static final class SteppedClock extends Clock {
-
-		Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return now;
-		}
+				outage -> assertThat(outage).contains("the database is unavailable"),
+				collision -> assertThat(collision).contains("collided with another and was rolled back"));
 	}
 
 	private static void assertUnavailable(ResponseEntity<ProblemDetail> answer) {
