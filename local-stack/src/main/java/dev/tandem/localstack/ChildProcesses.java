@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -56,9 +57,17 @@ final class ChildProcesses {
 	/** A TCP port nothing listens on now, for a process to listen on. */
 	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
-			socket.setReuseAddress(true);
 			return socket.getLocalPort();
 		}
+	}
+
+	/** A free port other than {@code reserved}, ports chosen for processes that may not listen on them yet. */
+	static int freePortOtherThan(Set<Integer> reserved) throws IOException {
+		int port = freePort();
+		while (reserved.contains(port)) {
+			port = freePort();
+		}
+		return port;
 	}
 
 	/**

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Application class-data sharing for a service: its jar extracted next to it ({@code target/cds/}) and an archive of
  * the classes a start loads, so later starts map them instead of finding, reading, parsing and verifying each one
- * (the larger half of a start-up). On Java 25 and later the archive is an ahead-of-time cache (JEP 483, 514, 515),
+ * (the larger half of a start-up). On Java 25 and later the archive is an ahead-of-time cache (JEP 483, 515),
  * which holds the classes loaded and linked and the start's method profiles as well; before, an AppCDS archive. It is
  * made once per build and JVM, by a training start that runs until the service is ready (after the application context
  * is refreshed, a start still loads the classes of its web server, its Kafka clients and its first requests) and is
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
 final class ClassDataArchive {
 
 	private static final Logger log = LoggerFactory.getLogger(ClassDataArchive.class);
+
+	/** How the archive is trained, part of its stamp: an archive trained otherwise is made again. */
+	private static final String TRAINING = "a whole start, until ready";
 
 	private ClassDataArchive() {
 	}
@@ -53,7 +57,7 @@ final class ClassDataArchive {
 		// (JEP 483, 515); the one-step -XX:AOTCacheOutput makes it only when the JVM exits of itself, not when stopped.
 		AHEAD_OF_TIME_CACHE("aot", "-XX:AOTCache="),
 
-		// Java 17 archives the classes as the training start exits, however it was stopped.
+		// Java 17 archives the classes as the training start exits, stopped by a signal or not (not when killed).
 		APP_CDS("jsa", "-XX:SharedArchiveFile=");
 
 		final String extension;
@@ -94,11 +98,13 @@ final class ClassDataArchive {
 	}
 
 	/**
-	 * @param trainingArguments the service's arguments; the training start uses them to create its beans (it
-	 *        connects to the database as a real start does)
+	 * @param trainingArguments the service's arguments; the training start runs with them (it connects to the
+	 *        database and the broker as a real start does)
+	 * @param reservedPorts ports the stack has chosen for its services but they may not listen on yet: the training
+	 *        start must not take one, nor take another service's answer for its own
 	 */
 	static Launch prepare(String name, Path jar, List<String> jvmOptions, List<String> trainingArguments,
-			Consumer<String> output) {
+			Set<Integer> reservedPorts, Consumer<String> output) {
 		Launch plain = new Launch(jar, jvmOptions);
 		Path cds = jar.toAbsolutePath().getParent().resolve("cds");
 		// Two stacks starting at once (a run and a test, say) take turns; the second finds the archive made.
@@ -127,9 +133,10 @@ final class ClassDataArchive {
 				command.add("-jar");
 				command.add(extracted.toString());
 				command.addAll(trainingArguments);
-				int port = ChildProcesses.freePort();
+				int port = ChildProcesses.freePortOtherThan(reservedPorts);
 				command.add("--server.port=" + port);
-				train(name, command, URI.create("http://127.0.0.1:" + port + "/readyz"), output);
+				train(name, command, URI.create("http://127.0.0.1:" + port + "/readyz"),
+						line -> output.accept("(training start) " + line));
 				if (kind == Kind.AHEAD_OF_TIME_CACHE) {
 					List<String> create = new ArrayList<>();
 					create.add(java());
@@ -163,9 +170,9 @@ final class ClassDataArchive {
 	 * directory name.
 	 */
 	private static String stamp(Path jar, List<String> jvmOptions) throws IOException {
-		String facts = String.join("\n", jar.toAbsolutePath().toString(), String.valueOf(Files.size(jar)),
-				String.valueOf(Files.getLastModifiedTime(jar).toMillis()), java(), ServiceJava.CHOSEN.version().toString(), ServiceJava.CHOSEN.build(),
-				String.join(" ", jvmOptions));
+		String facts = String.join("\n", TRAINING, jar.toAbsolutePath().toString(), String.valueOf(Files.size(jar)),
+				String.valueOf(Files.getLastModifiedTime(jar).toMillis()), java(), ServiceJava.CHOSEN.version().toString(),
+				ServiceJava.CHOSEN.build(), String.join(" ", jvmOptions));
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(facts.getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest, 0, 8);
@@ -196,21 +203,34 @@ final class ClassDataArchive {
 	 * The training start: the service started as it will be, against the same database and broker, until it is ready,
 	 * then stopped as an operator stops it; the JVM writes what it recorded as it exits. It is a start of the service
 	 * like any other (it migrates the database, creates the first admin, joins the consumer group for a moment), so
-	 * its output is the service's.
+	 * its output is shown, marked. If the stack itself is stopped meanwhile, the training start is stopped with it.
 	 */
 	private static void train(String name, List<String> command, URI ready, Consumer<String> output)
 			throws IOException, InterruptedException {
 		Process process = ChildProcesses.start(name + "-cds", command, output);
+		Thread stopTraining = new Thread(process::destroy, name + "-training-stop");
+		Runtime.getRuntime().addShutdownHook(stopTraining);
 		try {
-			ChildProcesses.awaitHealthy(name, process, ready, Instant.now(), Duration.ofMinutes(3));
+			ChildProcesses.awaitHealthy(name + "'s training start", process, ready, Instant.now(), Duration.ofMinutes(3));
+			output.accept("ready; stopping it, and making the archive of what it loaded");
 			process.destroy();
 			if (!process.waitFor(3, TimeUnit.MINUTES)) {
 				throw new IOException("the training start did not stop within 3 minutes");
+			}
+			// Stopped as asked (SIGTERM: 143) or ended of itself; anything else may have left a partial archive.
+			if (process.exitValue() != 143 && process.exitValue() != 0) {
+				throw new IOException("the training start ended with status " + process.exitValue());
 			}
 		}
 		finally {
 			if (process.isAlive()) {
 				ChildProcesses.kill(process);
+			}
+			try {
+				Runtime.getRuntime().removeShutdownHook(stopTraining);
+			}
+			catch (IllegalStateException shuttingDown) {
+				// The hook runs, or ran: the process is stopped either way.
 			}
 		}
 	}

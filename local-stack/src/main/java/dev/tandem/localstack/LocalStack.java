@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
@@ -304,7 +305,9 @@ public final class LocalStack implements AutoCloseable {
 		Path jar = identity ? settings.identityJar() : settings.profileJar();
 		ClassDataArchive.Launch launch = "off".equalsIgnoreCase(System.getenv("TANDEM_CDS"))
 				? new ClassDataArchive.Launch(jar, settings.jvmOptions())
-				: ClassDataArchive.prepare(name, jar, settings.jvmOptions(), arguments, line -> output.accept(prefix + line));
+				: ClassDataArchive.prepare(name, jar, settings.jvmOptions(), arguments,
+						Set.copyOf(List.of(settings.identityPort(), settings.profilePort())),
+						line -> output.accept(prefix + line));
 		ServiceProcess service = ServiceProcess.start(name, launch.jar(),
 				identity ? settings.identityPort() : settings.profilePort(), launch.jvmOptions(), arguments,
 				line -> output.accept(prefix + line));

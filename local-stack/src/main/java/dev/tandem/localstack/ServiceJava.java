@@ -32,7 +32,7 @@ public record ServiceJava(Path home, Runtime.Version version) {
 	/** The oldest Java the services are built for. */
 	static final int OLDEST = 17;
 
-	/** The first Java with the ahead-of-time cache of JEP 483 made in one step (JEP 514) and compact headers. */
+	/** The first Java whose ahead-of-time cache (JEP 483) keeps method profiles (JEP 515), with compact headers. */
 	static final int AHEAD_OF_TIME_CACHE = 25;
 
 	/**

@@ -25,7 +25,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
  * cancels only stops waiting: the transaction commits or rolls back as it would have, and gives its connection back
  * clean. That is what a servlet request does when its client hangs up, too. The price: a caller's timeout no longer
  * ends its transaction, so a retry after a timeout may queue behind the attempt it gave up on, and a failure after the
- * caller left reaches only the log (once per 10 s, with how many more there were).
+ * caller left reaches only the log (each kind once per 10 s, with how many more there were).
  *
  * <p>A transactional {@link Flux} is collected before its first element is passed on; the services' transactions
  * return a single value.
@@ -36,7 +36,7 @@ public final class UninterruptedTransactions implements TransactionalOperator {
 
 	/**
 	 * While the database is away, every transaction whose client hung up fails alike: one warning with its stack trace
-	 * every 10 s, not one per transaction.
+	 * every 10 s for each kind of failure, not one per transaction.
 	 */
 	private static final RateLimitedWarnings abandonedFailures = new RateLimitedWarnings(log, Duration.ofSeconds(10),
 			"such failures", Clock.systemUTC());

@@ -39,8 +39,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * an edit with {@code If-Match} a {@code 412}, and a refresh token sent twice revokes its sessions, as any reuse
  * does.</li>
  * <li>A transaction PostgreSQL rolled back because it collided with another (a deadlock, 40P01, or a serialization
- * failure, 40001) changed nothing, and the same request sent again is likely to pass: {@code 503} with
- * {@code Retry-After: 1}.</li>
+ * failure, 40001) is one the same request sent again is likely to pass: {@code 503} with {@code Retry-After: 1}.</li>
  * </ul>
  * Anything else from the database stays an error of ours. A service's own advice is asked first (this one comes
  * last), so a service may still answer a database refusal its own way.
@@ -91,8 +90,8 @@ public class DatabaseProblems {
 				if (rolledBackInACollision(state)) {
 					warnOf503(r2dbc);
 					return Optional.of(TryAgainLater.problem("https://tandem.dev/problems/transaction-conflict",
-							"Transaction conflict", "The request collided with a concurrent change and changed nothing; "
-									+ "send it again.", Duration.ofSeconds(1)));
+							"Transaction conflict", "The request collided with a concurrent change, and its transaction was "
+									+ "rolled back; send it again.", Duration.ofSeconds(1)));
 				}
 				if (unavailable(r2dbc, state)) {
 					warnOf503(r2dbc);

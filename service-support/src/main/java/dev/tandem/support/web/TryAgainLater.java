@@ -23,13 +23,14 @@ public final class TryAgainLater {
 		return problem(type, title, detail, Duration.ofSeconds(5));
 	}
 
+	/** The answer with {@code Retry-After} in whole seconds, rounded up, and at least one. */
 	public static ResponseEntity<ProblemDetail> problem(String type, String title, String detail, Duration retryAfter) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, detail);
 		problem.setType(URI.create(type));
 		problem.setTitle(title);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfter.toSeconds())))
+			.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000)))
 			.body(problem);
 	}
 }

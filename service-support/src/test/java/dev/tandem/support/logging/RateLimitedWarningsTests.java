@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.tandem.support.testing.SteppedClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class RateLimitedWarningsTests {
 	}
 
 	@Test
-	void givesTheStackTraceOnlyWithTheWarning() {
+	void givesEachLoggedWarningItsStackTrace() {
 		IllegalStateException failure = new IllegalStateException("connection refused");
 		warnings.warnWithStackTrace("A transaction failed", failure);
 		warnings.warnWithStackTrace("A transaction failed", failure);
@@ -70,6 +71,28 @@ class RateLimitedWarningsTests {
 				"A transaction failed (1 more failures since the last warning)");
 		assertThat(appender.list).filteredOn(event -> event.getLevel() == Level.WARN)
 			.allSatisfy(event -> assertThat(event.getThrowableProxy().getMessage()).isEqualTo("connection refused"));
+	}
+
+	@Test
+	void keepsEachKindOfWarningApart() {
+		warnings.warn("A request failed", new IllegalStateException("connection refused"));
+		warnings.warn("A request failed", new IllegalArgumentException("a bug"));
+		warnings.warn("Another thing failed", new IllegalStateException("connection refused"));
+		warnings.warn("A request failed", new IllegalStateException("connection refused"));
+
+		assertThat(warned()).containsExactly("A request failed: java.lang.IllegalStateException: connection refused",
+				"A request failed: java.lang.IllegalArgumentException: a bug",
+				"Another thing failed: java.lang.IllegalStateException: connection refused");
+	}
+
+	@Test
+	void aClockSetBackDoesNotSilenceWarnings() {
+		IllegalStateException failure = new IllegalStateException("connection refused");
+		warnings.warn("A request failed", failure);
+		clock.now = clock.now.minus(Duration.ofHours(1));
+		warnings.warn("A request failed", failure);
+
+		assertThat(warned()).hasSize(2);
 	}
 
 	private List<String> warned() {

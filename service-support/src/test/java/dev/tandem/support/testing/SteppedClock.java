@@ -1,4 +1,4 @@
-package dev.tandem.support.logging;
+package dev.tandem.support.testing;
 
 import java.time.Clock;
 import java.time.Instant;
