@@ -54,7 +54,8 @@ final class ClassDataArchive {
 	private enum Kind {
 
 		// Java 25 records what the training start loads, links and profiles, and a second step makes the cache of it
-		// (JEP 483, 515); the one-step -XX:AOTCacheOutput makes it only when the JVM exits of itself, not when stopped.
+		// (JEP 483, 515). The one-step -XX:AOTCacheOutput, tried first, left only its recording when the JVM was
+		// stopped by a signal.
 		AHEAD_OF_TIME_CACHE("aot", "-XX:AOTCache="),
 
 		// Java 17 archives the classes as the training start exits, stopped by a signal or not (not when killed).
