@@ -1,7 +1,6 @@
 package dev.tandem.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,7 +131,8 @@ public final class Benchmark {
 		Files.deleteIfExists(log);
 		String javaOptions = System.getenv().getOrDefault("TANDEM_JAVA_OPTS",
 				String.join(" ", LocalStack.DEFAULT_JAVA_OPTIONS));
-		LocalStack.Settings settings = new LocalStack.Settings(data, freePort(), freePort(), freePort(), freePort(),
+		LocalStack.Settings settings = new LocalStack.Settings(data, LocalStack.freePort(), LocalStack.freePort(),
+				LocalStack.freePort(), LocalStack.freePort(),
 				LocalStack.jar(repository.resolve("identity-service/target")),
 				LocalStack.jar(repository.resolve("profile-service/target")), List.of(javaOptions.trim().split("\\s+")),
 				// Cheap password hashing for the benchmark only, so hashing cost does not hide the pipeline.
@@ -692,12 +692,6 @@ public final class Benchmark {
 		}
 		int index = (int) Math.ceil(percentile / 100 * sortedMicros.size()) - 1;
 		return sortedMicros.get(Math.max(0, Math.min(index, sortedMicros.size() - 1))) / 1000.0;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static synchronized void append(Path log, String line) {

@@ -2,7 +2,6 @@ package dev.tandem.endtoend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -65,7 +64,8 @@ final class RunningTandem implements AutoCloseable {
 		Path data = Files.createTempDirectory("tandem-" + name);
 		Path log = Files.createDirectories(Path.of("target", "e2e-logs")).resolve(name + ".log");
 		Files.deleteIfExists(log);
-		LocalStack stack = LocalStack.start(new LocalStack.Settings(data, 0, 0, freePort(), freePort(),
+		LocalStack stack = LocalStack.start(new LocalStack.Settings(data, 0, 0, LocalStack.freePort(),
+				LocalStack.freePort(),
 				LocalStack.jar(Path.of("..", "identity-service", "target")),
 				LocalStack.jar(Path.of("..", "profile-service", "target")), LocalStack.DEFAULT_JAVA_OPTIONS,
 				Map.of("identity", List.of("--tandem.passwords.argon2.memory-kib=1024",
@@ -83,12 +83,13 @@ final class RunningTandem implements AutoCloseable {
 		Path data = Files.createTempDirectory("tandem-" + name);
 		Path log = Files.createDirectories(Path.of("target", "e2e-logs")).resolve(name + ".log");
 		Files.deleteIfExists(log);
-		LocalStack.Settings settings = new LocalStack.Settings(data, 0, 0, freePort(), freePort(),
+		LocalStack.Settings settings = new LocalStack.Settings(data, 0, 0, LocalStack.freePort(),
+				LocalStack.freePort(),
 				LocalStack.jar(Path.of("..", "identity-service", "target")),
 				LocalStack.jar(Path.of("..", "profile-service", "target")), LocalStack.DEFAULT_JAVA_OPTIONS,
 				Map.of("identity", List.of("--tandem.keycloak.sync-interval=2s", "--tandem.keycloak.sync-initial-delay=1s",
 						"--tandem.keycloak.new-user-grace=1s")))
-			.withKeycloak(Path.of("..", "keycloak", "keycloak.sh"), freePort(), freePort());
+			.withKeycloak(Path.of("..", "keycloak", "keycloak.sh"), LocalStack.freePort(), LocalStack.freePort());
 		return new RunningTandem(LocalStack.start(settings, line -> append(log, line)), data);
 	}
 
@@ -218,12 +219,6 @@ final class RunningTandem implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-	}
-
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package dev.tandem.endtoend;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,7 +52,8 @@ class SignUpToProfileIntegrationTests {
 		Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
 		Path log = logs.resolve("services.log");
 		Files.deleteIfExists(log);
-		stack = LocalStack.start(new LocalStack.Settings(data, 0, 0, freePort(), freePort(),
+		stack = LocalStack.start(new LocalStack.Settings(data, 0, 0, LocalStack.freePort(),
+				LocalStack.freePort(),
 				LocalStack.jar(Path.of("..", "identity-service", "target")),
 				LocalStack.jar(Path.of("..", "profile-service", "target")), LocalStack.DEFAULT_JAVA_OPTIONS,
 				Map.of("identity", List.of("--tandem.passwords.argon2.memory-kib=1024",
@@ -285,12 +285,6 @@ class SignUpToProfileIntegrationTests {
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 }

@@ -183,6 +183,11 @@ public final class LocalStack implements AutoCloseable {
 		}
 	}
 
+	/** A TCP port nothing listens on now, for a stack's server or service to listen on. */
+	public static int freePort() throws IOException {
+		return ChildProcesses.freePort();
+	}
+
 	/** Finds the executable Spring Boot jar Maven packaged in {@code target}. */
 	public static Path jar(Path target) {
 		try (Stream<Path> files = Files.list(target)) {
