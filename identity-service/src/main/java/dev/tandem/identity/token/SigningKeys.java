@@ -3,7 +3,6 @@ package dev.tandem.identity.token;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -14,7 +13,6 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.tandem.identity.WithLocalUsers;
@@ -131,13 +129,6 @@ public class SigningKeys {
 	 * a new secret.
 	 */
 	byte[] derivedSecret(String purpose) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(privateKey.getEncoded(), "HmacSHA256"));
-			return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Every Java platform has HmacSHA256", ex);
-		}
+		return HmacSha256.of(new SecretKeySpec(privateKey.getEncoded(), HmacSha256.ALGORITHM), purpose);
 	}
 }

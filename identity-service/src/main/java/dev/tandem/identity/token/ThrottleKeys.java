@@ -1,10 +1,7 @@
 package dev.tandem.identity.token;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.tandem.identity.WithLocalUsers;
@@ -27,7 +24,7 @@ class ThrottleKeys {
 	private final SecretKeySpec secret;
 
 	ThrottleKeys(SigningKeys signingKeys) {
-		this.secret = new SecretKeySpec(signingKeys.derivedSecret("tandem login throttle"), "HmacSHA256");
+		this.secret = new SecretKeySpec(signingKeys.derivedSecret("tandem login throttle"), HmacSha256.ALGORITHM);
 	}
 
 	String address(String clientAddress) {
@@ -43,14 +40,6 @@ class ThrottleKeys {
 	}
 
 	private String mac(String typed) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(secret);
-			byte[] code = mac.doFinal(typed.getBytes(StandardCharsets.UTF_8));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(code);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Every Java platform has HmacSHA256", ex);
-		}
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(HmacSha256.of(secret, typed));
 	}
 }
