@@ -25,10 +25,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -65,7 +67,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
  * at 32 and 128 connections next to pgbench running the same primary-key statements on the same database, resident
  * memory, and start-up time. Prints a table and writes a CSV and a PNG chart.
  *
- * <pre>./bench/run.sh [--quick]</pre>
+ * <pre>./bench/run.sh [--quick] [--only measure,...]</pre>
  */
 public final class Benchmark {
 
@@ -104,17 +106,78 @@ public final class Benchmark {
 		this.stack = stack;
 	}
 
-	/** How big the run is; {@code --quick} is for trying the runner, not for figures. */
+	/**
+	 * What a run measures, in the order it measures them. A run of some of them does what those need (reads and
+	 * writes need the bulk's users, so their run imports them, unmeasured) and nothing else.
+	 */
+	enum Measure {
+
+		PROPAGATION("propagation"), BULK("bulk"), READS("reads"), WRITES("writes"), MEMORY("memory"),
+		START_UP("start-up");
+
+		final String argument;
+
+		Measure(String argument) {
+			this.argument = argument;
+		}
+
+		static Measure named(String argument) {
+			return Arrays.stream(values())
+				.filter(measure -> measure.argument.equals(argument))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("no measure called '" + argument + "'; there are "
+						+ Arrays.stream(values()).map(measure -> measure.argument).collect(Collectors.joining(", "))));
+		}
+	}
+
+	/**
+	 * How big the run is and what it measures; {@code --quick} is for trying the runner, not for figures. A run of
+	 * every measure writes its results to {@code bench/results} (the figures docs/benchmarks.md gives); a run of some
+	 * ({@code --only reads,writes}) to {@code bench/target/results}, so it never passes for a whole run.
+	 */
 	record Options(int latencyUsers, int steadyRate, int fastRate, int bulkUsers, int tokenUsers, Duration jitWarmUp,
-			Duration warmUp, Duration measured, Path results) {
+			Duration warmUp, Duration measured, Set<Measure> measures, Path results) {
+
+		static final String USAGE = "usage: ./bench/run.sh [--quick] [--only measure,...]   (measures: "
+				+ Arrays.stream(Measure.values()).map(measure -> measure.argument).collect(Collectors.joining(", "))
+				+ ")";
 
 		static Options of(String[] args, Path repository) {
-			boolean quick = Arrays.asList(args).contains("--quick");
+			boolean quick = false;
+			Set<Measure> measures = EnumSet.allOf(Measure.class);
+			for (int i = 0; i < args.length; i++) {
+				String arg = args[i];
+				if (arg.equals("--quick")) {
+					quick = true;
+				}
+				else if (arg.equals("--only") || arg.startsWith("--only=")) {
+					String names = arg.equals("--only") ? (i + 1 < args.length ? args[++i] : "")
+							: arg.substring("--only=".length());
+					measures = EnumSet.noneOf(Measure.class);
+					for (String name : names.split(",")) {
+						if (!name.isBlank()) {
+							measures.add(Measure.named(name.strip()));
+						}
+					}
+					if (measures.isEmpty()) {
+						throw new IllegalArgumentException("--only needs one measure or more");
+					}
+				}
+				else {
+					throw new IllegalArgumentException("unknown argument '" + arg + "'");
+				}
+			}
+			Path results = repository.resolve(measures.size() == Measure.values().length ? "bench/results"
+					: "bench/target/results");
 			return quick
 					? new Options(500, 100, 300, 5_000, 200, Duration.ofSeconds(3), Duration.ofSeconds(3),
-							Duration.ofSeconds(5), repository.resolve("bench/results"))
+							Duration.ofSeconds(5), Set.copyOf(measures), results)
 					: new Options(10_000, 100, 400, 100_000, 1_000, Duration.ofSeconds(45), Duration.ofSeconds(10),
-							Duration.ofSeconds(30), repository.resolve("bench/results"));
+							Duration.ofSeconds(30), Set.copyOf(measures), results);
+		}
+
+		boolean measures(Measure measure) {
+			return measures.contains(measure);
 		}
 	}
 
@@ -124,7 +187,16 @@ public final class Benchmark {
 
 	public static void main(String[] args) throws Exception {
 		Path repository = Path.of(System.getProperty("tandem.repository", ".")).toAbsolutePath().normalize();
-		Options options = Options.of(args, repository);
+		Options options;
+		try {
+			options = Options.of(args, repository);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("bench: " + ex.getMessage());
+			System.err.println(Options.USAGE);
+			System.exit(2);
+			return;
+		}
 		Files.createDirectories(options.results());
 		Path data = Files.createTempDirectory("tandem-bench");
 		Path log = options.results().resolve("services.log");
@@ -156,27 +228,46 @@ public final class Benchmark {
 		// Warm-up: the JIT compiles the sign-up, import, relay and consumer paths before anything is measured. On two
 		// cores, with the load on them too, it settles after some 20 000 users: a run at 100/s right after 6 000
 		// measured a median five times the settled one (docs/benchmarks.md).
-		int warmUsers = options.latencyUsers() * 3 / 10;
-		propagation(Arrival.SIGN_UP, 0, warmUsers, false);
-		propagation(Arrival.IMPORT, 0, warmUsers * 6, false);
-		propagation(Arrival.IMPORT, 0, options.latencyUsers(), true);
-		propagation(Arrival.SIGN_UP, options.steadyRate(), options.latencyUsers(), true);
-		propagation(Arrival.IMPORT, options.steadyRate(), options.latencyUsers(), true);
-		// The bulk's paths (batches of a thousand lines, Kafka batches full, the consumer's largest) are not the
-		// one-user imports': a first, smaller import lets the JIT compile them, as the other measures are warmed.
-		bulk(WARM_UP_ID_PREFIX, "warm-bulk", options.bulkUsers() / 5, false);
-		bulk(BENCH_ID_PREFIX, "bulk", options.bulkUsers(), true);
-		List<String> tokens = tokens();
-		warmUp(tokens);
-		for (int connections : new int[] { 32, 128 }) {
-			reads(tokens, connections);
+		if (options.measures(Measure.PROPAGATION)) {
+			int warmUsers = options.latencyUsers() * 3 / 10;
+			propagation(Arrival.SIGN_UP, 0, warmUsers, false);
+			propagation(Arrival.IMPORT, 0, warmUsers * 6, false);
+			propagation(Arrival.IMPORT, 0, options.latencyUsers(), true);
+			propagation(Arrival.SIGN_UP, options.steadyRate(), options.latencyUsers(), true);
+			propagation(Arrival.IMPORT, options.steadyRate(), options.latencyUsers(), true);
 		}
-		for (int connections : new int[] { 32, 128 }) {
-			writes(tokens, connections);
+		if (options.measures(Measure.BULK)) {
+			// The bulk's paths (batches of a thousand lines, Kafka batches full, the consumer's largest) are not the
+			// one-user imports': a first, smaller import lets the JIT compile them, as the other measures are warmed.
+			bulk(WARM_UP_ID_PREFIX, "warm-bulk", options.bulkUsers() / 5, Import.WARM_UP);
+			bulk(BENCH_ID_PREFIX, "bulk", options.bulkUsers(), Import.MEASURED);
 		}
-		memory();
-		startUp();
+		else if (options.measures(Measure.READS) || options.measures(Measure.WRITES)) {
+			bulk(BENCH_ID_PREFIX, "bulk", options.bulkUsers(), Import.USERS_ONLY);
+		}
+		if (options.measures(Measure.READS) || options.measures(Measure.WRITES)) {
+			List<String> tokens = tokens();
+			warmUp(tokens);
+			for (int connections : options.measures(Measure.READS) ? new int[] { 32, 128 } : new int[0]) {
+				reads(tokens, connections);
+			}
+			for (int connections : options.measures(Measure.WRITES) ? new int[] { 32, 128 } : new int[0]) {
+				writes(tokens, connections);
+			}
+		}
+		if (options.measures(Measure.MEMORY)) {
+			memory();
+		}
+		if (options.measures(Measure.START_UP)) {
+			startUp();
+		}
 		report();
+	}
+
+	/** What an import is for: the bulk's row, the import that warms the JIT before it, or the users the loads need. */
+	enum Import {
+
+		MEASURED, WARM_UP, USERS_ONLY
 	}
 
 	/**
@@ -320,10 +411,16 @@ public final class Benchmark {
 	 * system used meanwhile.
 	 *
 	 * @param idPrefix the first 24 characters of the users' ids, which end in their number
-	 * @param measured whether it is the row with the target, or an import that warms the JIT first
+	 * @param kind whether it is the row with the target, an import that warms the JIT first, or only the users of
+	 *        the reads and writes (no row)
 	 */
-	private void bulk(String idPrefix, String name, int users, boolean measured) throws Exception {
-		System.out.printf("Bulk: importing %d users%s ...%n", users, measured ? "" : " to warm the JIT");
+	private void bulk(String idPrefix, String name, int users, Import kind) throws Exception {
+		boolean measured = kind == Import.MEASURED;
+		System.out.printf("Bulk: importing %d users%s ...%n", users, switch (kind) {
+			case MEASURED -> "";
+			case WARM_UP -> " to warm the JIT";
+			case USERS_ONLY -> " for the reads and writes (not measured)";
+		});
 		StringBuilder ndjson = new StringBuilder(users * 160);
 		for (int n = 1; n <= users; n++) {
 			ndjson.append("{\"id\":\"").append(benchId(idPrefix, n)).append("\",\"username\":\"").append(name)
@@ -346,6 +443,9 @@ public final class Benchmark {
 		String range = "user_id between '" + benchId(idPrefix, 1) + "' and '" + benchId(idPrefix, users) + "'";
 		waitUntil(() -> count("profile", "select count(*) from profiles where " + range) >= users, Duration.ofMinutes(15));
 		double seconds = (System.nanoTime() - started) / 1e9;
+		if (kind == Import.USERS_ONLY) {
+			return;
+		}
 		Map<String, CpuTime> services = servicesCpu();
 		services.replaceAll((service, now) -> now.minus(servicesBefore.get(service)));
 		double postgres = seconds(CpuTime.postgres().minus(postgresBefore));
@@ -417,9 +517,16 @@ public final class Benchmark {
 	 * four runs gave a third of its settled rate.
 	 */
 	private void warmUp(List<String> tokens) throws Exception {
-		System.out.printf("Warming up reads and writes for %d s ...%n", options.jitWarmUp().toSeconds() * 2);
-		Load.run("warm-up reads", profile(), 64, Duration.ZERO, options.jitWarmUp(), "GET", tokens);
-		Load.run("warm-up writes", profile(), 64, Duration.ZERO, options.jitWarmUp(), "PATCH", tokens);
+		boolean reads = options.measures(Measure.READS);
+		boolean writes = options.measures(Measure.WRITES);
+		System.out.printf("Warming up %s for %d s ...%n", reads && writes ? "reads and writes" : reads ? "reads" : "writes",
+				options.jitWarmUp().toSeconds() * ((reads ? 1 : 0) + (writes ? 1 : 0)));
+		if (reads) {
+			Load.run("warm-up reads", profile(), 64, Duration.ZERO, options.jitWarmUp(), "GET", tokens);
+		}
+		if (writes) {
+			Load.run("warm-up writes", profile(), 64, Duration.ZERO, options.jitWarmUp(), "PATCH", tokens);
+		}
 	}
 
 	private void reads(List<String> tokens, int connections) throws Exception {
@@ -583,10 +690,21 @@ public final class Benchmark {
 				+ ServiceJava.CHOSEN.version() + ", " + System.getProperty("os.name") + " "
 				+ System.getProperty("os.arch");
 		table.append("\n").append(LocalDateTime.now().withNano(0)).append(", ").append(machine).append('\n');
+		if (options.measures().size() < Measure.values().length) {
+			table.append("A run of some measures only: ")
+				.append(options.measures().stream().sorted().map(measure -> measure.argument)
+					.collect(Collectors.joining(", ")))
+				.append('\n');
+		}
 		System.out.println(table);
 		Files.writeString(options.results().resolve("results.md"), table.toString());
 		Files.writeString(options.results().resolve("results.csv"), "measure,value\n" + String.join("\n", csvLines)
 				+ "\n");
+		if (loads.size() < 4) {
+			System.out.println("Written: " + options.results().resolve("results.md") + ", results.csv"
+					+ (options.measures(Measure.PROPAGATION) ? ", propagation.csv" : ""));
+			return;
+		}
 		CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
 			.title("Profile reads and writes next to pgbench (same statement, same database)")
 			.xAxisTitle("scenario")
