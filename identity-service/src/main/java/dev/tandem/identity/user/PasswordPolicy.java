@@ -6,15 +6,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.nulabinc.zxcvbn.StandardDictionaries;
 import com.nulabinc.zxcvbn.StandardKeyboards;
 import com.nulabinc.zxcvbn.Zxcvbn;
 import com.nulabinc.zxcvbn.ZxcvbnBuilder;
 import com.nulabinc.zxcvbn.matchers.Dictionary;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,24 +32,53 @@ class PasswordPolicy {
 
 	private static final Logger log = LoggerFactory.getLogger(PasswordPolicy.class);
 
-	private final CompletableFuture<Dictionaries> dictionaries;
+	private final AtomicReference<@Nullable CompletableFuture<Dictionaries>> dictionaries = new AtomicReference<>();
 
 	/**
-	 * Starts reading zxcvbn's dictionaries on a thread of their own: reading and compacting 94 000 words takes a
-	 * couple of hundred milliseconds of a start, which the service need not wait for. A check that comes first
-	 * waits for them; checks run off the event loop.
+	 * With users of its own, the service starts reading zxcvbn's dictionaries at once, on a thread of their own:
+	 * reading and compacting 94 000 words takes a couple of hundred milliseconds of a start, which the service need not
+	 * wait for. With an identity provider (Keycloak), whose own policy decides, they are read only if a check ever
+	 * comes, so the service does not hold them for nothing. A check that comes first waits for them; checks run off
+	 * the event loop.
 	 */
-	PasswordPolicy() {
-		this.dictionaries = CompletableFuture.supplyAsync(PasswordPolicy::load, task -> {
-			Thread reader = new Thread(task, "password-dictionaries");
-			reader.setDaemon(true);
-			reader.start();
-		}).whenComplete((loaded, failure) -> {
-			if (failure != null) {
+	@Autowired
+	PasswordPolicy(ObjectProvider<ExternalDirectory> directory) {
+		this(directory.getIfAvailable() == null);
+	}
+
+	PasswordPolicy(boolean readNow) {
+		if (readNow) {
+			dictionaries();
+		}
+	}
+
+	/** Whether the dictionaries have been asked for (they are being read, or are there). */
+	boolean dictionariesRequested() {
+		return dictionaries.get() != null;
+	}
+
+	private CompletableFuture<Dictionaries> dictionaries() {
+		CompletableFuture<Dictionaries> requested = dictionaries.get();
+		if (requested != null) {
+			return requested;
+		}
+		CompletableFuture<Dictionaries> reading = new CompletableFuture<>();
+		if (!dictionaries.compareAndSet(null, reading)) {
+			return java.util.Objects.requireNonNull(dictionaries.get());
+		}
+		Thread reader = new Thread(() -> {
+			try {
+				reading.complete(load());
+			}
+			catch (RuntimeException | Error failure) {
 				// They come from zxcvbn's own jar: nothing but a broken build gets here. Every check then fails.
 				log.error("zxcvbn's dictionaries could not be loaded; password checks will fail", failure);
+				reading.completeExceptionally(failure);
 			}
-		});
+		}, "password-dictionaries");
+		reader.setDaemon(true);
+		reader.start();
+		return reading;
 	}
 
 	private static Dictionaries load() {
@@ -87,7 +120,7 @@ class PasswordPolicy {
 				|| lower.equals(localPart.toLowerCase(Locale.ROOT))) {
 			throw new WeakPassword("similar-to-account", field, "The password must not be the username or email.");
 		}
-		Dictionaries loaded = dictionaries.join();
+		Dictionaries loaded = dictionaries().join();
 		if (loaded.commonPasswords().containsKey(lower)) {
 			throw new WeakPassword("too-common", field, "The password is on the list of common passwords.");
 		}

@@ -1,15 +1,21 @@
 package dev.tandem.identity.user;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mockito.Mockito;
 
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PasswordPolicyTests {
 
-	private final PasswordPolicy policy = new PasswordPolicy();
+	private final PasswordPolicy policy = new PasswordPolicy(true);
 
 	@ParameterizedTest
 	@CsvSource({ "short pass, too-short", "alice-liddell, similar-to-account", "ALICE@EXAMPLE.COM, similar-to-account",
@@ -33,5 +39,24 @@ class PasswordPolicyTests {
 		assertThatThrownBy(() -> policy.check("ééééééééééé", "alice", "alice@example.com", "password"))
 			.isInstanceOfSatisfying(WeakPassword.class,
 					weak -> org.assertj.core.api.Assertions.assertThat(weak.rule()).isEqualTo("too-short"));
+	}
+
+	@Test
+	void withUsersOfItsOwnStartsReadingTheDictionariesAtOnce() {
+		PasswordPolicy local = new PasswordPolicy(new StaticListableBeanFactory().getBeanProvider(ExternalDirectory.class));
+
+		assertThat(local.dictionariesRequested()).isTrue();
+	}
+
+	@Test
+	void withAnIdentityProviderReadsTheDictionariesOnlyWhenACheckNeedsThem() {
+		StaticListableBeanFactory beans = new StaticListableBeanFactory(
+				Map.of("directory", Mockito.mock(ExternalDirectory.class)));
+		PasswordPolicy provided = new PasswordPolicy(beans.getBeanProvider(ExternalDirectory.class));
+
+		assertThat(provided.dictionariesRequested()).isFalse();
+		assertThatThrownBy(() -> provided.check("1qaz2wsx3edc", "alice", "alice@example.com", "password"))
+			.isInstanceOfSatisfying(WeakPassword.class, weak -> assertThat(weak.rule()).isEqualTo("too-common"));
+		assertThat(provided.dictionariesRequested()).isTrue();
 	}
 }
