@@ -18,6 +18,7 @@ class BenchmarkOptionsTests {
 		Options options = Options.of(new String[0], REPOSITORY);
 
 		assertThat(options.measures()).containsExactlyInAnyOrder(Measure.values());
+		assertThat(options.whole()).isTrue();
 		assertThat(options.bulkUsers()).isEqualTo(100_000);
 		assertThat(options.latencyUsers()).isEqualTo(10_000);
 		assertThat(options.results()).isEqualTo(REPOSITORY.resolve("bench/results"));
@@ -36,6 +37,9 @@ class BenchmarkOptionsTests {
 		Options options = Options.of(new String[] { "--only", "reads,start-up" }, REPOSITORY);
 
 		assertThat(options.measures()).containsExactlyInAnyOrder(Measure.READS, Measure.START_UP);
+		assertThat(options.whole()).isFalse();
+		assertThat(options.includes(Measure.READS)).isTrue();
+		assertThat(options.includes(Measure.WRITES)).isFalse();
 		assertThat(options.results()).isEqualTo(REPOSITORY.resolve("bench/target/results"));
 		assertThat(options.bulkUsers()).isEqualTo(100_000);
 	}
@@ -53,6 +57,7 @@ class BenchmarkOptionsTests {
 		Options options = Options.of(new String[] { "--only", "propagation,bulk,reads,writes,memory,start-up" },
 				REPOSITORY);
 
+		assertThat(options.whole()).isTrue();
 		assertThat(options.results()).isEqualTo(REPOSITORY.resolve("bench/results"));
 	}
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -52,7 +53,7 @@ class PasswordPolicy {
 		}
 	}
 
-	/** Whether the dictionaries have been asked for (they are being read, or are there). */
+	/** Whether the dictionaries have been asked for (they are being read, or are there); for the tests. */
 	boolean dictionariesRequested() {
 		return dictionaries.get() != null;
 	}
@@ -64,7 +65,7 @@ class PasswordPolicy {
 		}
 		CompletableFuture<Dictionaries> reading = new CompletableFuture<>();
 		if (!dictionaries.compareAndSet(null, reading)) {
-			return java.util.Objects.requireNonNull(dictionaries.get());
+			return Objects.requireNonNull(dictionaries.get());
 		}
 		Thread reader = new Thread(() -> {
 			try {
@@ -77,7 +78,14 @@ class PasswordPolicy {
 			}
 		}, "password-dictionaries");
 		reader.setDaemon(true);
-		reader.start();
+		try {
+			reader.start();
+		}
+		catch (RuntimeException | Error notStarted) {
+			// No thread to read them (the machine is out of threads): this check fails, and the next one tries again.
+			dictionaries.set(null);
+			reading.completeExceptionally(notStarted);
+		}
 		return reading;
 	}
 

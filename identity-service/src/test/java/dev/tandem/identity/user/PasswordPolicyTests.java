@@ -1,11 +1,12 @@
 package dev.tandem.identity.user;
 
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.mockito.Mockito;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
@@ -23,8 +24,8 @@ class PasswordPolicyTests {
 	void refusesAPasswordNamingTheRuleItBreaks(String password, String rule) {
 		assertThatThrownBy(() -> policy.check(password, "alice-liddell", "alice@example.com", "password"))
 			.isInstanceOfSatisfying(WeakPassword.class, weak -> {
-				org.assertj.core.api.Assertions.assertThat(weak.rule()).isEqualTo(rule);
-				org.assertj.core.api.Assertions.assertThat(weak.field()).isEqualTo("password");
+				assertThat(weak.rule()).isEqualTo(rule);
+				assertThat(weak.field()).isEqualTo("password");
 			});
 	}
 
@@ -38,7 +39,7 @@ class PasswordPolicyTests {
 	void countsCharactersNotBytes() {
 		assertThatThrownBy(() -> policy.check("ééééééééééé", "alice", "alice@example.com", "password"))
 			.isInstanceOfSatisfying(WeakPassword.class,
-					weak -> org.assertj.core.api.Assertions.assertThat(weak.rule()).isEqualTo("too-short"));
+					weak -> assertThat(weak.rule()).isEqualTo("too-short"));
 	}
 
 	@Test
@@ -50,13 +51,36 @@ class PasswordPolicyTests {
 
 	@Test
 	void withAnIdentityProviderReadsTheDictionariesOnlyWhenACheckNeedsThem() {
-		StaticListableBeanFactory beans = new StaticListableBeanFactory(
-				Map.of("directory", Mockito.mock(ExternalDirectory.class)));
+		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("directory", new Keycloak()));
 		PasswordPolicy provided = new PasswordPolicy(beans.getBeanProvider(ExternalDirectory.class));
 
 		assertThat(provided.dictionariesRequested()).isFalse();
 		assertThatThrownBy(() -> provided.check("1qaz2wsx3edc", "alice", "alice@example.com", "password"))
 			.isInstanceOfSatisfying(WeakPassword.class, weak -> assertThat(weak.rule()).isEqualTo("too-common"));
 		assertThat(provided.dictionariesRequested()).isTrue();
+	}
+
+	/** An identity provider as far as the policy can tell: it is there. */
+	private static final class Keycloak implements ExternalDirectory {
+
+		@Override
+		public String name() {
+			return "Keycloak";
+		}
+
+		@Override
+		public Mono<Created> create(NewAccount account) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Void> update(User user) {
+			return Mono.error(new UnsupportedOperationException());
+		}
+
+		@Override
+		public Mono<Void> remove(UUID id) {
+			return Mono.error(new UnsupportedOperationException());
+		}
 	}
 }
