@@ -136,7 +136,7 @@ public final class Benchmark {
 	 * ({@code --only reads,writes}) to {@code bench/target/results}, so it never passes for a whole run.
 	 */
 	record Options(int latencyUsers, int steadyRate, int fastRate, int bulkUsers, int tokenUsers, Duration jitWarmUp,
-			Duration warmUp, Duration measured, Set<Measure> measures, Path results) {
+			Duration warmUp, Duration measured, Set<Measure> measures, Path repository) {
 
 		static final String USAGE = "usage: ./bench/run.sh [--quick] [--only measure,...]   (measures: "
 				+ Arrays.stream(Measure.values()).map(measure -> measure.argument).collect(Collectors.joining(", "))
@@ -167,13 +167,11 @@ public final class Benchmark {
 					throw new IllegalArgumentException("unknown argument '" + arg + "'");
 				}
 			}
-			Path results = repository.resolve(measures.containsAll(EnumSet.allOf(Measure.class)) ? "bench/results"
-					: "bench/target/results");
 			return quick
 					? new Options(500, 100, 300, 5_000, 200, Duration.ofSeconds(3), Duration.ofSeconds(3),
-							Duration.ofSeconds(5), Set.copyOf(measures), results)
+							Duration.ofSeconds(5), Set.copyOf(measures), repository)
 					: new Options(10_000, 100, 400, 100_000, 1_000, Duration.ofSeconds(45), Duration.ofSeconds(10),
-							Duration.ofSeconds(30), Set.copyOf(measures), results);
+							Duration.ofSeconds(30), Set.copyOf(measures), repository);
 		}
 
 		boolean includes(Measure measure) {
@@ -183,6 +181,11 @@ public final class Benchmark {
 		/** Whether the run measures everything: the run whose figures docs/benchmarks.md gives. */
 		boolean whole() {
 			return measures.containsAll(EnumSet.allOf(Measure.class));
+		}
+
+		/** Where the run writes its results: a whole run over the tracked ones, a run of some measures beside them. */
+		Path results() {
+			return repository.resolve(whole() ? "bench/results" : "bench/target/results");
 		}
 	}
 
