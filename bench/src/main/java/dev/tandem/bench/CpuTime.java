@@ -11,18 +11,21 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * CPU time a process has used, in all and in its JIT compiler threads, read from {@code /proc}: what a measured
- * interval cost each part of the system, and how much of a service's share was the JIT still compiling.
+ * CPU time a process has used, in all, in its JIT compiler threads and in its garbage collector's, read from {@code
+ * /proc}: what a measured interval cost each part of the system, and how much of a service's share was the JIT still
+ * compiling or the collector collecting.
  *
  * @param total user and system time of every thread of the process
  * @param compilers the part of it in HotSpot's C1 and C2 compiler threads
+ * @param collector the part of it in G1's threads: its workers, which run the pauses, and its concurrent marking and
+ *        refinement threads
  */
-record CpuTime(Duration total, Duration compilers) {
+record CpuTime(Duration total, Duration compilers, Duration collector) {
 
 	/** Linux reports thread times in clock ticks of 1/100 s ({@code USER_HZ}) on every architecture it runs on. */
 	private static final long NANOS_PER_TICK = 10_000_000L;
 
-	static final CpuTime NONE = new CpuTime(Duration.ZERO, Duration.ZERO);
+	static final CpuTime NONE = new CpuTime(Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
 	/**
 	 * The process's times now (its own count, which keeps the time of threads that have ended); {@link #NONE} if it
@@ -31,12 +34,17 @@ record CpuTime(Duration total, Duration compilers) {
 	static CpuTime of(long pid) throws IOException {
 		Path process = Path.of("/proc", String.valueOf(pid));
 		long compilers = 0;
+		long collector = 0;
 		try (Stream<Path> threads = Files.list(process.resolve("task"))) {
 			for (Path thread : threads.toList()) {
 				try {
 					String stat = Files.readString(thread.resolve("stat"));
-					if (name(stat).startsWith("C1 CompilerThre") || name(stat).startsWith("C2 CompilerThre")) {
+					String name = name(stat);
+					if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
 						compilers += ticks(stat);
+					}
+					else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+						collector += ticks(stat);
 					}
 				}
 				catch (IOException ended) {
@@ -44,7 +52,8 @@ record CpuTime(Duration total, Duration compilers) {
 				}
 			}
 			long total = ticks(Files.readString(process.resolve("stat")));
-			return new CpuTime(Duration.ofNanos(total * NANOS_PER_TICK), Duration.ofNanos(compilers * NANOS_PER_TICK));
+			return new CpuTime(Duration.ofNanos(total * NANOS_PER_TICK), Duration.ofNanos(compilers * NANOS_PER_TICK),
+					Duration.ofNanos(collector * NANOS_PER_TICK));
 		}
 		catch (NoSuchFileException gone) {
 			return NONE;
@@ -120,6 +129,7 @@ record CpuTime(Duration total, Duration compilers) {
 	}
 
 	CpuTime minus(CpuTime before) {
-		return new CpuTime(total.minus(before.total), compilers.minus(before.compilers));
+		return new CpuTime(total.minus(before.total), compilers.minus(before.compilers),
+				collector.minus(before.collector));
 	}
 }
