@@ -449,7 +449,6 @@ public final class Benchmark {
 		waitUntil(() -> count("identity", "select count(*) from outbox_pending") == 0
 				&& count("profile", "select count(*) from outbox_pending") == 0, Duration.ofMinutes(5));
 		Map<String, CpuTime> servicesBefore = servicesCpu();
-		long batchesBefore = appliedBatches();
 		Duration postgresBefore = CpuTime.postgres();
 		long started = System.nanoTime();
 		HttpResponse<String> imported = HTTP.send(importRequest(admin, ndjson.toString()),
@@ -464,7 +463,6 @@ public final class Benchmark {
 			return;
 		}
 		Map<String, CpuTime> services = servicesCpu();
-		long batches = appliedBatches() - batchesBefore;
 		services.replaceAll((service, now) -> now.minus(servicesBefore.get(service)));
 		double postgres = seconds(CpuTime.postgres().minus(postgresBefore));
 		String label = measured ? "bulk: " + users + " users in one NDJSON request"
@@ -473,10 +471,9 @@ public final class Benchmark {
 		CpuTime profile = services.get("profile");
 		rows.add(new Row(label + String.format(Locale.ROOT, " (import answered after %.1f s; CPU meanwhile: "
 				+ "identity-service %.1f s, %.1f of them compiling, %.1f collecting; profile-service %.1f s, %.1f "
-				+ "compiling, %.1f collecting; PostgreSQL %.1f s; profile-service took the users in %d batches)",
-				importSeconds, seconds(identity.total()), seconds(identity.compilers()), seconds(identity.collector()),
-				seconds(profile.total()), seconds(profile.compilers()), seconds(profile.collector()), postgres,
-				batches),
+				+ "compiling, %.1f collecting; PostgreSQL %.1f s)", importSeconds, seconds(identity.total()),
+				seconds(identity.compilers()), seconds(identity.collector()), seconds(profile.total()),
+				seconds(profile.compilers()), seconds(profile.collector()), postgres),
 				String.format(Locale.ROOT, "every profile after %.1f s, %.0f users/s", seconds, users / seconds),
 				measured ? ">= 10 000 users/s" : "-", measured ? verdict(users / seconds >= 10_000) : "-"));
 		String key = measured ? "bulk" : "bulk_first";
@@ -489,7 +486,6 @@ public final class Benchmark {
 			csv(key + "_" + service + "_collector_cpu_s", seconds(services.get(service).collector()));
 		}
 		csv(key + "_postgres_cpu_s", postgres);
-		csv(key + "_profile_batches", batches);
 	}
 
 	private Map<String, CpuTime> servicesCpu() throws IOException {
@@ -826,20 +822,6 @@ public final class Benchmark {
 				return incomplete.isEmpty();
 			}, timeout);
 		}
-	}
-
-	/**
-	 * How many batches of user events profile-service's listener has applied: the count of its {@code
-	 * tandem.user-events.apply} observations. Each batch costs a transaction and its statements whatever its size,
-	 * so how many there were tells how much of its CPU went to batches rather than to users.
-	 */
-	private long appliedBatches() throws Exception {
-		String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(profile() + "/actuator/prometheus")).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
-		return Math.round(metrics.lines()
-			.filter(line -> line.startsWith("tandem_user_events_apply_seconds_count"))
-			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-			.sum());
 	}
 
 	private String identity() {
