@@ -784,9 +784,9 @@ public final class Benchmark {
 
 	/**
 	 * Waits until each of the users numbered 1 to {@code users} has a profile. The runner's own queries take CPU from
-	 * the pipeline it measures, on the same two cores: a count of all 100 000 profiles took PostgreSQL 20 to 26 ms
+	 * the pipeline it measures, on the same two cores: a count of all 100 000 profiles took PostgreSQL 18 to 26 ms
 	 * while profile-service was still writing, ten times a second, and a new connection each time added a backend's
-	 * start (item 41). So it counts over one connection, in ranges of 1 000 ids, and stops counting a range once every
+	 * start (item 42). So it counts over one connection, in ranges of 1 000 ids, and stops counting a range once every
 	 * profile of it is there: over the whole wait that is about one count of all of them, not one per poll.
 	 */
 	private void waitForProfiles(String idPrefix, int users, Duration timeout) throws Exception {

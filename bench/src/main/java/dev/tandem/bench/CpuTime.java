@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * @param total user and system time of every thread of the process
  * @param compilers the part of it in HotSpot's C1 and C2 compiler threads
  * @param collector the part of it in G1's threads: its workers, which run the pauses, and its concurrent marking and
- *        refinement threads
+ *        refinement threads. G1 only (the services' collector here): the serial collector collects on the VM thread,
+ *        which also runs everything else done at a safepoint, so under it this is zero
  */
 record CpuTime(Duration total, Duration compilers, Duration collector) {
 

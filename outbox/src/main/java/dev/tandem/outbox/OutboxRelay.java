@@ -285,9 +285,9 @@ public class OutboxRelay implements SmartLifecycle {
 	 *
 	 * <p>{@code $1} holds the batch's positions, {@code $2} and {@code $3} the first and the last of them. The range
 	 * is redundant for the result and there for the plan: a plan PostgreSQL made while the queue was empty (it empties
-	 * after every burst, and a prepared statement keeps its plan) scans the queue and compares each entry with every
-	 * position of the array; with the range, only the entries between the batch's ends are (docs/benchmarks.md, item
-	 * 41).
+	 * after every burst, and a prepared statement keeps its generic plan until the table's statistics change, which
+	 * may be while it is empty) scans the queue and compares each entry with every position of the array; with the
+	 * range, only the entries between the batch's ends are (docs/benchmarks.md, item 41).
 	 */
 	public static final String TAKE_OFF_THE_QUEUE = """
 			with taken as (delete from outbox_pending where position between $2 and $3 and position = any($1))
