@@ -790,10 +790,12 @@ public final class Benchmark {
 	 * profile of it is there: over the whole wait that is about one count of all of them, not one per poll.
 	 */
 	private void waitForProfiles(String idPrefix, int users, Duration timeout) throws Exception {
-		int rangeSize = 1_000;
-		List<int[]> incomplete = new ArrayList<>();
-		for (int first = 1; first <= users; first += rangeSize) {
-			incomplete.add(new int[] { first, Math.min(first + rangeSize - 1, users) });
+		// The ranges still counted, by their first id.
+		Map<UUID, IdRange> incomplete = new HashMap<>();
+		for (int first = 1; first <= users; first += 1_000) {
+			IdRange range = new IdRange(benchId(idPrefix, first), benchId(idPrefix, Math.min(first + 999, users)),
+					Math.min(1_000, users - first + 1));
+			incomplete.put(range.first(), range);
 		}
 		PostgresServer.Database db = stack.postgres().database("profile");
 		try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
@@ -803,25 +805,24 @@ public final class Benchmark {
 						left join profiles p on p.user_id between r.first and r.last
 						group by r.first""")) {
 			waitUntil(() -> {
-				Map<UUID, int[]> byFirstId = new HashMap<>();
-				for (int[] range : incomplete) {
-					byFirstId.put(benchId(idPrefix, range[0]), range);
-				}
-				counts.setArray(1, connection.createArrayOf("uuid",
-						incomplete.stream().map(range -> benchId(idPrefix, range[0])).toArray()));
+				counts.setArray(1, connection.createArrayOf("uuid", incomplete.keySet().toArray()));
 				counts.setArray(2, connection.createArrayOf("uuid",
-						incomplete.stream().map(range -> benchId(idPrefix, range[1])).toArray()));
+						incomplete.values().stream().map(IdRange::last).toArray()));
 				try (ResultSet rows = counts.executeQuery()) {
 					while (rows.next()) {
-						int[] range = byFirstId.get(rows.getObject(1, UUID.class));
-						if (rows.getLong(2) == range[1] - range[0] + 1) {
-							incomplete.remove(range);
+						UUID first = rows.getObject(1, UUID.class);
+						if (rows.getLong(2) == incomplete.get(first).users()) {
+							incomplete.remove(first);
 						}
 					}
 				}
 				return incomplete.isEmpty();
 			}, timeout);
 		}
+	}
+
+	/** Users' ids from {@code first} to {@code last}, {@code users} of them. */
+	private record IdRange(UUID first, UUID last, int users) {
 	}
 
 	private String identity() {

@@ -320,10 +320,13 @@ public class OutboxRelay implements SmartLifecycle {
 			return 0;
 		}
 		Long[] positions = head.toArray(Long[]::new);
+		// In order: the first and the last bound the range both statements look in.
+		Long first = positions[0];
+		Long last = positions[positions.length - 1];
 		List<Pending> batch = database.sql(QUEUED_EVENTS)
 			.bind(0, positions)
-			.bind(1, positions[0])
-			.bind(2, positions[positions.length - 1])
+			.bind(1, first)
+			.bind(2, last)
 			.map((row, metadata) -> new Pending(row.get("topic", String.class), row.get("message_key", String.class),
 					new EventEnvelope(row.get("event_id", UUID.class), row.get("event_type", String.class),
 							URI.create(row.get("source", String.class)), row.get("subject", String.class),
@@ -346,8 +349,8 @@ public class OutboxRelay implements SmartLifecycle {
 		// The outbox rows stay as they were written; only their entries in the queue go.
 		database.sql(TAKE_OFF_THE_QUEUE)
 			.bind(0, positions)
-			.bind(1, positions[0])
-			.bind(2, positions[positions.length - 1])
+			.bind(1, first)
+			.bind(2, last)
 			.then()
 			.block(settings.sendTimeout());
 		for (Pending event : batch) {
