@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import dev.tandem.identity.IdentityIntegrationTest;
 import dev.tandem.outbox.OutboxRelay;
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Statement;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -150,25 +151,24 @@ class OutboxRelayIntegrationTests {
 	@ParameterizedTest
 	@MethodSource("relayLookups")
 	void aPlanMadeOnAnEmptyTableComparesOnlyTheEntriesWithinTheBatchsRangeWithTheBatch(String table, String sql) {
-		String name = "relay_" + UUID.randomUUID().toString().replace("-", "");
-		// A temporary table of the same name comes first in the search path: empty and analysed, in this transaction
-		// alone, whatever the real one holds.
-		String plan = database.inConnectionMany(connection -> Flux.concat(
-				Mono.from(connection.beginTransaction()).thenMany(Flux.empty()),
-				values(connection.createStatement("create temporary table " + table + " (like public." + table
-						+ " including all) on commit drop")),
-				values(connection.createStatement("analyze pg_temp." + table)),
-				values(connection.createStatement("set local plan_cache_mode = force_generic_plan")),
-				// Prepared by a function of this session, handed the statement as a value: the driver would take its
-				// placeholders for parameters of the PREPARE itself.
-				values(connection.createStatement("create function pg_temp.run(statement text) returns void "
-						+ "language plpgsql as 'begin execute statement; end'")),
-				values(connection.createStatement("select pg_temp.run($1)::text")
-					.bind("$1", "prepare " + name + " (bigint[], bigint, bigint) as " + sql)),
-				values(connection.createStatement(
-						"explain (format json, verbose) execute " + name + " ('{3, 5, 9}', 3, 9)")),
-				values(connection.createStatement("deallocate " + name)),
-				Mono.from(connection.rollbackTransaction()).thenMany(Flux.empty())))
+		// A temporary table of the same name comes first in the search path: empty and analysed, in a transaction
+		// that is rolled back whatever happens, whatever the real one holds.
+		String plan = database.inConnectionMany(connection -> Flux.usingWhen(
+				Mono.from(connection.beginTransaction()).thenReturn(connection),
+				inTransaction -> Flux.concat(
+						values(inTransaction.createStatement("create temporary table " + table + " (like public."
+								+ table + " including all) on commit drop")),
+						values(inTransaction.createStatement("analyze pg_temp." + table)),
+						// The plan a prepared statement keeps, made for any parameters; explained by a function of this
+						// transaction, handed the statement as a value: the driver would take its placeholders for
+						// parameters of the EXPLAIN itself.
+						values(inTransaction.createStatement("create function pg_temp.generic_plan(statement text) "
+								+ "returns text language plpgsql as 'declare plan text; begin execute "
+								+ "''explain (generic_plan, format json, verbose) '' || statement into plan; "
+								+ "return plan; end'")),
+						values(inTransaction.createStatement("select pg_temp.generic_plan($1)").bind("$1", sql))),
+				Connection::rollbackTransaction, (inTransaction, error) -> inTransaction.rollbackTransaction(),
+				Connection::rollbackTransaction))
 			.filter(value -> value.startsWith("["))
 			.single()
 			.block();
