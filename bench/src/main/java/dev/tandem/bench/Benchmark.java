@@ -617,37 +617,51 @@ public final class Benchmark {
 	/**
 	 * Resident memory of each service right after the load, and once it has been idle for 15 s: long enough for the
 	 * periodic collection of an idle service (every 5 s) to give the heap the load grew back. The target is for the
-	 * latter, the memory a service holds between loads.
+	 * latter, the memory a service holds between loads. Beside the whole, its two kinds of pages: those mapped from
+	 * files (the class-data cache, the JVM's libraries), which stay as the start mapped them, and the anonymous ones
+	 * (the heaps, compiled code, stacks), which the load moves.
 	 */
 	private void memory() throws IOException, InterruptedException {
 		// A run of memory alone measures services that had no load: a figure, but not the one the target is for.
 		boolean loaded = options.includes(Measure.PROPAGATION) || options.includes(Measure.BULK)
 				|| options.includes(Measure.READS) || options.includes(Measure.WRITES);
-		Map<String, Double> afterLoad = new HashMap<>();
+		Map<String, Resident> afterLoad = new HashMap<>();
 		for (String name : List.of("identity", "profile")) {
-			afterLoad.put(name, residentMib(name));
+			afterLoad.put(name, Resident.of(stack.service(name).pid()));
 		}
 		Thread.sleep(15_000);
 		for (String name : List.of("identity", "profile")) {
-			double idle = residentMib(name);
+			Resident idle = Resident.of(stack.service(name).pid());
+			Resident ended = afterLoad.get(name);
+			String parts = String.format(Locale.ROOT, "anonymous %.0f, from files %.0f", idle.anonymousMib(),
+					idle.fileMib());
 			rows.add(new Row(name + "-service resident memory " + (loaded ? "after the run" : "with no load before it"),
-					String.format(Locale.ROOT, loaded ? "%.0f MiB 15 s after the load (%.0f MiB as it ended)"
-							: "%.0f MiB (%.0f MiB 15 s before)", idle, afterLoad.get(name)),
-					"< 300 MB", loaded ? verdict(idle * 1.048576 < 300) : "-"));
+					String.format(Locale.ROOT,
+							loaded ? "%.0f MiB 15 s after the load (%s; %.0f MiB as it ended: anonymous %.0f)"
+									: "%.0f MiB (%s; %.0f MiB 15 s before: anonymous %.0f)",
+							idle.totalMib(), parts, ended.totalMib(), ended.anonymousMib()),
+					"< 300 MB", loaded ? verdict(idle.totalMib() * 1.048576 < 300) : "-"));
 			// As in earlier runs, the figure as the load ended; and the settled one.
-			csv(name + "_rss_mib", afterLoad.get(name));
-			csv(name + "_rss_idle_15s_mib", idle);
+			csv(name + "_rss_mib", ended.totalMib());
+			csv(name + "_rss_idle_15s_mib", idle.totalMib());
+			csv(name + "_rss_anonymous_idle_15s_mib", idle.anonymousMib());
+			csv(name + "_rss_file_idle_15s_mib", idle.fileMib());
 		}
 	}
 
-	private double residentMib(String name) throws IOException {
-		long kib = Files.readAllLines(Path.of("/proc", String.valueOf(stack.service(name).pid()), "status"))
-			.stream()
-			.filter(line -> line.startsWith("VmRSS:"))
-			.mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
-			.findFirst()
-			.orElse(-1);
-		return kib / 1024.0;
+	/** A process's resident memory, from {@code /proc/<pid>/status}, in MiB: the whole and its kinds of pages. */
+	record Resident(double totalMib, double anonymousMib, double fileMib) {
+
+		static Resident of(long pid) throws IOException {
+			Map<String, Double> mib = new HashMap<>();
+			for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+				if (line.startsWith("VmRSS:") || line.startsWith("Rss")) {
+					mib.put(line.substring(0, line.indexOf(':')), Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+				}
+			}
+			return new Resident(mib.getOrDefault("VmRSS", -1.0), mib.getOrDefault("RssAnon", -1.0),
+					mib.getOrDefault("RssFile", -1.0) + mib.getOrDefault("RssShmem", 0.0));
+		}
 	}
 
 	/**
