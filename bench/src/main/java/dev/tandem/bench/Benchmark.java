@@ -649,18 +649,30 @@ public final class Benchmark {
 		}
 	}
 
-	/** A process's resident memory, from {@code /proc/<pid>/status}, in MiB: the whole and its kinds of pages. */
+	/**
+	 * A process's resident memory, from {@code /proc/<pid>/status}, in MiB: the whole and its kinds of pages. Shared
+	 * memory (files of a memory file system; none with the services' options) counts with the pages from files.
+	 */
 	record Resident(double totalMib, double anonymousMib, double fileMib) {
 
 		static Resident of(long pid) throws IOException {
 			Map<String, Double> mib = new HashMap<>();
 			for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
 				if (line.startsWith("VmRSS:") || line.startsWith("Rss")) {
-					mib.put(line.substring(0, line.indexOf(':')), Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+					long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+					mib.put(line.substring(0, line.indexOf(':')), kib / 1024.0);
 				}
 			}
-			return new Resident(mib.getOrDefault("VmRSS", -1.0), mib.getOrDefault("RssAnon", -1.0),
-					mib.getOrDefault("RssFile", -1.0) + mib.getOrDefault("RssShmem", 0.0));
+			return new Resident(field(mib, "VmRSS"), field(mib, "RssAnon"),
+					field(mib, "RssFile") + field(mib, "RssShmem"));
+		}
+
+		private static double field(Map<String, Double> mib, String name) {
+			Double value = mib.get(name);
+			if (value == null) {
+				throw new IllegalStateException("/proc/<pid>/status has no " + name + " (Linux 4.5 or later has it)");
+			}
+			return value;
 		}
 	}
 
