@@ -183,7 +183,7 @@ class KeycloakIntegrationTests {
 			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
 				.until(() -> (second + "@example.com").equals(awaitProfile(firstId, admin).path("email").asString())
 						&& (first + "@example.com").equals(awaitProfile(secondId, admin).path("email").asString()));
-			if (eventsOfMentioning(firstId, first + "@moving.example") == 0) {
+			if (eventsMentioning(firstId, first + "@moving.example") == 0) {
 				return;
 			}
 			assertThat(attempt).as("attempts in which a sync saw only part of the swap").isLessThan(3);
@@ -343,7 +343,7 @@ class KeycloakIntegrationTests {
 	}
 
 	/** How many of a user's events carry {@code text} in their payload: a state of the user some sync saw. */
-	private static long eventsOfMentioning(String id, String text) throws Exception {
+	private static long eventsMentioning(String id, String text) throws Exception {
 		return count("identity", "select count(*) from outbox where subject = ? and strpos(payload::text, ?) > 0", id,
 				text);
 	}
