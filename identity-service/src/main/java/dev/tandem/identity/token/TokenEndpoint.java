@@ -95,26 +95,33 @@ class TokenEndpoint {
 
 	@PostMapping(path = "/oauth2/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
 	Mono<ResponseEntity<TokenResponse>> token(ServerWebExchange exchange) {
-		return exchange.getFormData().flatMap(form -> {
-			String grantType = form.getFirst("grant_type");
-			if (!StringUtils.hasText(grantType)) {
-				return Mono.error(TokenRefused.invalidRequest("grant_type is missing."));
-			}
-			Optional<ClientCredentials> credentials = ClientCredentials.of(exchange, form);
-			return switch (grantType) {
-				case PASSWORD -> password(form, credentials, clientAddress(exchange))
-					.doOnSuccess(signedIn -> login("success"))
-					.doOnError(refused -> login("failure"));
-				case REFRESH_TOKEN -> refresh(form, credentials);
-				case CLIENT_CREDENTIALS -> clientCredentials(form, credentials);
-				default -> Mono.error(new TokenRefused("unsupported_grant_type",
-						"grant_type must be password, refresh_token or client_credentials."));
-			};
-		})
+		return exchange.getFormData()
+			// Spring's form reader fails a malformed escape ("%zz", a trailing "%") with an IllegalArgumentException.
+			.onErrorMap(IllegalArgumentException.class,
+					malformed -> TokenRefused.invalidRequest("The form is not valid URL encoding: every % must start "
+							+ "an escape of two hexadecimal digits."))
+			.flatMap(form -> grant(form, exchange))
 			.map(response -> ResponseEntity.ok()
 				.cacheControl(CacheControl.noStore())
 				.header(HttpHeaders.PRAGMA, "no-cache")
 				.body(response));
+	}
+
+	private Mono<TokenResponse> grant(MultiValueMap<String, String> form, ServerWebExchange exchange) {
+		String grantType = form.getFirst("grant_type");
+		if (!StringUtils.hasText(grantType)) {
+			return Mono.error(TokenRefused.invalidRequest("grant_type is missing."));
+		}
+		Optional<ClientCredentials> credentials = ClientCredentials.of(exchange, form);
+		return switch (grantType) {
+			case PASSWORD -> password(form, credentials, clientAddress(exchange))
+				.doOnSuccess(signedIn -> login("success"))
+				.doOnError(refused -> login("failure"));
+			case REFRESH_TOKEN -> refresh(form, credentials);
+			case CLIENT_CREDENTIALS -> clientCredentials(form, credentials);
+			default -> Mono.error(new TokenRefused("unsupported_grant_type",
+					"grant_type must be password, refresh_token or client_credentials."));
+		};
 	}
 
 	private Mono<TokenResponse> password(MultiValueMap<String, String> form, Optional<ClientCredentials> credentials,

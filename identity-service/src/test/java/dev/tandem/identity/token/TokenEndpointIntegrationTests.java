@@ -194,6 +194,17 @@ class TokenEndpointIntegrationTests {
 	}
 
 	@Test
+	void refusesAFormWithAMalformedEscapeAsAnInvalidRequest() {
+		for (String form : new String[] { "grant_type=password&username=%zz&password=secret", "grant_type=password%" }) {
+			http.post().uri("/oauth2/token").contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue(form)
+				.exchange()
+				.expectStatus().isBadRequest()
+				.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody().jsonPath("$.error").isEqualTo("invalid_request");
+		}
+	}
+
+	@Test
 	void refusesAnUnknownGrantType() {
 		users.token(Map.of("grant_type", "authorization_code"))
 			.expectStatus().isBadRequest()
