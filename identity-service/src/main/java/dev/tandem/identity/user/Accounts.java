@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
+import dev.tandem.support.web.VersionTags;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -54,14 +55,20 @@ class Accounts {
 		return users.findById(id).switchIfEmpty(Mono.error(() -> new UserNotFound(id)));
 	}
 
-	Mono<User> changeOwn(UUID id, AccountChanges.OwnChanges changes) {
-		return change(id, changes.email(), user -> user.changed(orElse(changes.email(), user.email()),
+	/**
+	 * @param ifMatch the {@code If-Match} header, or null to change whatever the current version is
+	 */
+	Mono<User> changeOwn(UUID id, AccountChanges.OwnChanges changes, @Nullable String ifMatch) {
+		return change(id, changes.email(), ifMatch, user -> user.changed(orElse(changes.email(), user.email()),
 				orElse(changes.firstName(), user.firstName()), orElse(changes.lastName(), user.lastName()),
 				user.active(), user.roles()));
 	}
 
-	Mono<User> changeByAdmin(UUID id, AccountChanges.AdminChanges changes) {
-		return change(id, changes.email(), user -> user.changed(orElse(changes.email(), user.email()),
+	/**
+	 * @param ifMatch the {@code If-Match} header, or null to change whatever the current version is
+	 */
+	Mono<User> changeByAdmin(UUID id, AccountChanges.AdminChanges changes, @Nullable String ifMatch) {
+		return change(id, changes.email(), ifMatch, user -> user.changed(orElse(changes.email(), user.email()),
 				orElse(changes.firstName(), user.firstName()), orElse(changes.lastName(), user.lastName()),
 				changes.active() == null ? user.active() : changes.active(),
 				changes.roles() == null ? user.roles() : List.copyOf(new LinkedHashSet<>(changes.roles()))));
@@ -99,8 +106,13 @@ class Accounts {
 			.as(transactions::transactional);
 	}
 
-	private Mono<User> change(UUID id, @Nullable String requestedEmail, UnaryOperator<User> change) {
+	private Mono<User> change(UUID id, @Nullable String requestedEmail, @Nullable String ifMatch,
+			UnaryOperator<User> change) {
 		return users.lock(id).switchIfEmpty(Mono.error(() -> new UserNotFound(id))).flatMap(before -> {
+			// Checked under the row's lock: no change can come between the check and this one.
+			if (ifMatch != null && !VersionTags.matches(ifMatch, before.version())) {
+				return Mono.error(new StaleUser(ifMatch, before.version()));
+			}
 			User after = change.apply(before);
 			Set<String> changed = changedFacts(before, after);
 			if (changed.isEmpty() && before.roles().equals(after.roles())) {

@@ -8,10 +8,14 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import dev.tandem.support.web.VersionTags;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -21,6 +25,7 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -28,7 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The users API: registration for anyone, the own account for signed-in users, every account for admins (the
- * security configuration decides who reaches which route).
+ * security configuration decides who reaches which route). Every user answer carries the user's version as
+ * {@code ETag}; a change may name the version it was made against in {@code If-Match}.
  */
 @RestController
 @RequestMapping("/api/users")
@@ -59,13 +65,15 @@ class UserController {
 	}
 
 	@GetMapping("/me")
-	Mono<UserView> me(@AuthenticationPrincipal Jwt token) {
-		return accounts.find(userIdOf(token)).map(UserView::of);
+	Mono<ResponseEntity<UserView>> me(@AuthenticationPrincipal Jwt token) {
+		return accounts.find(userIdOf(token)).map(UserController::withEtag);
 	}
 
 	@PatchMapping("/me")
-	Mono<UserView> changeMe(@AuthenticationPrincipal Jwt token, @Valid @RequestBody AccountChanges.OwnChanges changes) {
-		return accounts.changeOwn(userIdOf(token), changes).map(UserView::of);
+	Mono<ResponseEntity<UserView>> changeMe(@AuthenticationPrincipal Jwt token,
+			@Valid @RequestBody AccountChanges.OwnChanges changes,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+		return accounts.changeOwn(userIdOf(token), changes, ifMatch).map(UserController::withEtag);
 	}
 
 	@PostMapping("/me/password")
@@ -87,19 +95,25 @@ class UserController {
 	}
 
 	@GetMapping("/{id}")
-	Mono<UserView> user(@PathVariable UUID id) {
-		return accounts.find(id).map(UserView::of);
+	Mono<ResponseEntity<UserView>> user(@PathVariable UUID id) {
+		return accounts.find(id).map(UserController::withEtag);
 	}
 
 	@PatchMapping("/{id}")
-	Mono<UserView> change(@PathVariable UUID id, @Valid @RequestBody AccountChanges.AdminChanges changes) {
-		return accounts.changeByAdmin(id, changes).map(UserView::of);
+	Mono<ResponseEntity<UserView>> change(@PathVariable UUID id, @Valid @RequestBody AccountChanges.AdminChanges changes,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
+		return accounts.changeByAdmin(id, changes, ifMatch).map(UserController::withEtag);
 	}
 
 	@DeleteMapping("/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	Mono<Void> delete(@PathVariable UUID id) {
 		return accounts.delete(id);
+	}
+
+	/** A user's answer, with its version as {@code ETag} for a later {@code If-Match}. */
+	private static ResponseEntity<UserView> withEtag(User user) {
+		return ResponseEntity.ok().eTag(VersionTags.etag(user.version())).body(UserView.of(user));
 	}
 
 	/**

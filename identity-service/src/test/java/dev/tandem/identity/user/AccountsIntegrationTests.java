@@ -108,6 +108,64 @@ class AccountsIntegrationTests {
 	}
 
 	@Test
+	void answersTheVersionAsETagAndAppliesAChangeMadeAgainstIt() {
+		String name = TestUsers.unique("cleo");
+		users.register(name);
+		String token = users.accessToken(name);
+		http.get().uri("/api/users/me").headers(bearer(token)).exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
+
+		http.patch().uri("/api/users/me").headers(bearer(token)).header(HttpHeaders.IF_MATCH, "\"1\"")
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("firstName", "Cleo"))
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"")
+			.expectBody().jsonPath("$.firstName").isEqualTo("Cleo");
+	}
+
+	@Test
+	void refusesAChangeMadeAgainstAnOlderVersionAndChangesNothing() {
+		String name = TestUsers.unique("cyril");
+		UUID id = users.register(name);
+		String admin = users.adminToken();
+		http.patch().uri("/api/users/{id}", id).headers(bearer(admin))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("firstName", "Cyril"))
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"");
+
+		// Another admin read version 1, before that change, and would overwrite it.
+		http.patch().uri("/api/users/{id}", id).headers(bearer(admin)).header(HttpHeaders.IF_MATCH, "\"1\"")
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("firstName", "Cy", "active", false))
+			.exchange()
+			.expectStatus().isEqualTo(412)
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/stale-user")
+			.jsonPath("$.detail").isEqualTo("The user is at version 2, not \"1\"; read it again and retry.");
+
+		http.get().uri("/api/users/{id}", id).headers(bearer(admin)).exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"")
+			.expectBody()
+			.jsonPath("$.firstName").isEqualTo("Cyril")
+			.jsonPath("$.active").isEqualTo(true);
+		assertThat(events(id)).hasSize(2);
+	}
+
+	@Test
+	void refusesAnIfMatchThatNamesNoVersion() {
+		String name = TestUsers.unique("cora");
+		users.register(name);
+
+		http.patch().uri("/api/users/me").headers(bearer(users.accessToken(name))).header(HttpHeaders.IF_MATCH, "garbage")
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("firstName", "Cora"))
+			.exchange()
+			.expectStatus().isEqualTo(412);
+	}
+
+	@Test
 	void refusesAnEmailAnotherUserHas() {
 		String taken = TestUsers.unique("carol");
 		users.register(taken);

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
+import dev.tandem.support.web.VersionTags;
 import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -140,7 +141,7 @@ class ProfileController {
 	}
 
 	private static ResponseEntity<ProfileView> withEtag(Profile profile, ProfileView view) {
-		return ResponseEntity.ok().eTag(ProfileEditing.etag(profile.version())).body(view);
+		return ResponseEntity.ok().eTag(VersionTags.etag(profile.version())).body(view);
 	}
 
 	private static boolean isAdmin(JwtAuthenticationToken caller) {

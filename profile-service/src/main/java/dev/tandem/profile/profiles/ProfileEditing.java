@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.tandem.support.web.VersionTags;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -79,7 +80,7 @@ class ProfileEditing {
 	 * changes.
 	 */
 	private Patched change(Profile current, JsonNode patch, @Nullable String ifMatch) {
-		if (ifMatch != null && !matches(ifMatch, current.version())) {
+		if (ifMatch != null && !VersionTags.matches(ifMatch, current.version())) {
 			throw new StaleProfile(ifMatch, current.version());
 		}
 		Profile changed = ProfilePatch.apply(current, patch, clock.instant().truncatedTo(ChronoUnit.MICROS), schema);
@@ -90,25 +91,5 @@ class ProfileEditing {
 
 	/** A patched profile and the fields that changed; none when the patch changes nothing. */
 	private record Patched(Profile profile, Set<String> fields, boolean isNone) {
-	}
-
-	static String etag(long version) {
-		return "\"" + version + "\"";
-	}
-
-	/**
-	 * Whether {@code If-Match} names the version. A weak tag ({@code W/"3"}) counts as its strong one, although RFC
-	 * 9110 compares strongly here: the tag is the version number, never a hash of bytes, and a gateway that
-	 * compresses answers (nginx's gzip, say) weakens the ETags it passes on, so a client behind it could otherwise
-	 * never make a conditional change.
-	 */
-	private static boolean matches(String ifMatch, long version) {
-		for (String candidate : ifMatch.split(",")) {
-			String tag = candidate.strip();
-			if (tag.equals("*") || tag.replaceFirst("^W/", "").equals(etag(version))) {
-				return true;
-			}
-		}
-		return false;
 	}
 }
