@@ -40,6 +40,16 @@ class ApiDescriptionIntegrationTests {
 	}
 
 	@Test
+	void describesAMergePatchAndTheCustomFieldsAsJsonObjectsNotAsJacksonsNodeClass() {
+		JsonNode served = served();
+
+		assertThat(served.at("/paths/~1api~1profiles~1me/patch/requestBody/content/application~1merge-patch+json/schema")
+			.toString()).isEqualTo("{\"type\":\"object\"}");
+		assertThat(served.at("/components/schemas/ProfileView/properties/attributes/type").asString()).isEqualTo("object");
+		assertThat(served.at("/components/schemas").has("JsonNode")).isFalse();
+	}
+
+	@Test
 	void servesTheCommittedDocument() throws IOException {
 		JsonNode served = served();
 		if (Boolean.getBoolean("openapi.write")) {

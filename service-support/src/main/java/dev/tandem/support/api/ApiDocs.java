@@ -1,5 +1,6 @@
 package dev.tandem.support.api;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,9 +64,11 @@ public final class ApiDocs {
 
 	private static void addProblems(Operation operation) {
 		ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
-		Map<String, String> descriptions = Map.of("4XX", "The request was refused: the problem says why and names "
-				+ "each invalid field with a JSON pointer; nothing was changed.", "5XX",
-				"The service could not answer now (503 with Retry-After when a dependency is down).");
+		// In this order every time: Map.of's order changes from one JVM to the next, and the document is committed.
+		Map<String, String> descriptions = new LinkedHashMap<>();
+		descriptions.put("4XX", "The request was refused: the problem says why and names each invalid field with a "
+				+ "JSON pointer; nothing was changed.");
+		descriptions.put("5XX", "The service could not answer now (503 with Retry-After when a dependency is down).");
 		descriptions.forEach((status, description) -> {
 			if (!responses.containsKey(status)) {
 				responses.addApiResponse(status, new ApiResponse().description(description)

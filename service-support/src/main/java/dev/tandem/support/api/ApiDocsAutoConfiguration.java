@@ -1,7 +1,10 @@
 package dev.tandem.support.api;
 
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.ObjectSchema;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,6 +22,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(OpenAPI.class)
 @EnableConfigurationProperties(ApiSettings.class)
 public class ApiDocsAutoConfiguration {
+
+	static {
+		// A body or field read as a JsonNode (a merge patch, custom attributes, the custom fields' JSON Schema) is a
+		// JSON object to clients, not the bean properties of Jackson's node class, which springdoc would describe.
+		SpringDocUtils.getConfig().replaceWithSchema(JsonNode.class, new ObjectSchema());
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
