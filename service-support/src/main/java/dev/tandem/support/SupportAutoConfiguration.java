@@ -8,6 +8,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -21,6 +22,12 @@ public class SupportAutoConfiguration {
 	@Bean
 	ProblemResponses problemResponses(JsonMapper json) {
 		return new ProblemResponses(json);
+	}
+
+	/** Spring Security's firewall answers what it refuses with an empty 400; this makes it a problem too. */
+	@Bean
+	ServerExchangeRejectedHandler rejectedRequestsAsProblems(ProblemResponses problems) {
+		return problems::rejected;
 	}
 
 	/**

@@ -15,11 +15,12 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.BearerTokenError;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Writes the security filters' refusals as problem details, like every other error of the service; the
- * {@code WWW-Authenticate} header stays as RFC 6750 wants it.
+ * Writes the security filters' refusals, and the firewall's before them, as problem details, like every other error
+ * of the service; the {@code WWW-Authenticate} header stays as RFC 6750 wants it.
  */
 public class ProblemResponses {
 
@@ -46,11 +47,27 @@ public class ProblemResponses {
 				"The token does not allow this request.");
 	}
 
+	/**
+	 * A request the firewall refused before any filter saw it: an encoded slash, a dot segment, a control character
+	 * in the path or a header. No {@code instance}: the refused path may not even be a valid URI.
+	 */
+	public Mono<Void> rejected(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
+		return write(exchange, HttpStatus.BAD_REQUEST, "https://tandem.dev/problems/rejected-request",
+				"Request rejected", rejected.getMessage(), false);
+	}
+
 	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail) {
+		return write(exchange, status, type, title, detail, true);
+	}
+
+	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail,
+			boolean withInstance) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(type));
 		problem.setTitle(title);
-		problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		if (withInstance) {
+			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		}
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
