@@ -165,7 +165,7 @@ class UserImport {
 			throw new InvalidLine("names may have at most 150 characters");
 		}
 		if (hasControlCharacters(username + email + firstName + lastName)) {
-			throw new InvalidLine("username, email and names must not contain control characters");
+			throw new InvalidLine("username, email and names must not contain control characters or unpaired surrogates");
 		}
 		if (line.dateJoined() != null && (line.dateJoined().isBefore(EARLIEST_JOINED)
 				|| line.dateJoined().isAfter(now.plus(java.time.Duration.ofDays(1))))) {
@@ -202,8 +202,9 @@ class UserImport {
 				+ "{pbkdf2@SpringSecurity_v5_8} hash");
 	}
 
+	/** Control characters, or unpaired surrogates (which the driver would store as "?"). */
 	private static boolean hasControlCharacters(String text) {
-		return text.chars().anyMatch(Character::isISOControl);
+		return text.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE);
 	}
 
 	private static String required(@Nullable String value, String field) {

@@ -22,7 +22,8 @@ final class AccountChanges {
 			message = "must not contain control characters") @Nullable String firstName,
 			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
 					message = "must not contain control characters") @Nullable String lastName,
-			@Email @Size(min = 3, max = 254) @Nullable String email) {
+			@Email @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
+					message = "must be a well-formed email address") @Size(min = 3, max = 254) @Nullable String email) {
 	}
 
 	/** What an admin may change of any account. */
@@ -30,7 +31,8 @@ final class AccountChanges {
 			message = "must not contain control characters") @Nullable String firstName,
 			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
 					message = "must not contain control characters") @Nullable String lastName,
-			@Email @Size(min = 3, max = 254) @Nullable String email, @Nullable Boolean active,
+			@Email @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
+					message = "must be a well-formed email address") @Size(min = 3, max = 254) @Nullable String email, @Nullable Boolean active,
 			@Size(max = 20) @Nullable List<@NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,39}",
 					message = "must be lower-case letters, digits, - or _, starting with a letter") String> roles) {
 	}

@@ -17,12 +17,16 @@ import org.jspecify.annotations.Nullable;
 record RegistrationRequest(
 		@NotBlank @Size(max = 150) @Pattern(regexp = "[\\w.@+-]*",
 				message = "may contain only letters, digits and @/./+/-/_") @Nullable String username,
-		@NotBlank @Email @Size(max = 254) @Nullable String email,
+		@NotBlank @Email @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must be a well-formed email address")
+		@Size(max = 254) @Nullable String email,
 		@NotBlank @Size(max = 4096) @Nullable String password,
 		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not contain control characters") @Nullable String firstName,
 		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not contain control characters") @Nullable String lastName,
 		@Size(max = 50, message = "may hold at most 50 values") @Nullable Map<String, Object> profile) {
 
-	/** Text a person types: anything but control characters (which PostgreSQL text cannot always hold). */
-	static final String NO_CONTROL_CHARACTERS = "[^\\p{Cntrl}]*";
+	/**
+	 * Text a person types: anything but control characters (which PostgreSQL text cannot always hold) and unpaired
+	 * surrogates (no Unicode at all: the driver would store each as "?", so the user would differ from the answer).
+	 */
+	static final String NO_CONTROL_CHARACTERS = "[^\\p{Cntrl}\\p{Cs}]*";
 }

@@ -231,6 +231,20 @@ class AccountsIntegrationTests {
 	}
 
 	@Test
+	void refusesAnUnpairedSurrogateInANameOrEmailAsBadInput() {
+		String name = TestUsers.unique("half");
+		UUID id = users.register(name);
+
+		http.patch().uri("/api/users/{id}", id).headers(bearer(users.adminToken()))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"lastName\":\"\\ud800\",\"email\":\"a\\udc00@b.example\"}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.errors[*].pointer").value(pointers -> assertThat(pointers.toString())
+				.contains("/lastName").contains("/email"));
+		assertThat(events(id)).hasSize(1);
+	}
+
+	@Test
 	void refusesANullRoleAsBadInput() {
 		String name = TestUsers.unique("roles");
 		UUID id = users.register(name);

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.tandem.identity.IdentityIntegrationTest;
+import dev.tandem.identity.TestUsers;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -83,6 +84,23 @@ class RegistrationIntegrationTests {
 			.jsonPath("$.errors[*].field").value(fields -> assertThat(fields.toString())
 				.contains("username").contains("email").contains("password"))
 			.jsonPath("$.errors[?(@.field == 'email')].pointer").isEqualTo("/email");
+
+		assertThat(count("users")).isEqualTo(usersBefore);
+	}
+
+	@Test
+	void refusesUnpairedSurrogatesInNamesAndEmailAndWritesNothing() {
+		long usersBefore = count("users");
+		String name = TestUsers.unique("half");
+
+		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"username\":\"" + name + "\",\"email\":\"" + name + "\\ud800@example.com\","
+					+ "\"password\":\"correct horse battery staple\",\"firstName\":\"A\\udc00\"}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[*].field").value(fields -> assertThat(fields.toString())
+				.contains("email").contains("firstName").doesNotContain("username"));
 
 		assertThat(count("users")).isEqualTo(usersBefore);
 	}
