@@ -85,7 +85,8 @@ class UserController {
 
 	@GetMapping
 	Mono<UserPage> search(@RequestParam(defaultValue = "") @Size(max = 150)
-			@Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS) String q,
+			@Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
+					message = "must not contain control characters") String q,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
 		return users.search(q, page, size)

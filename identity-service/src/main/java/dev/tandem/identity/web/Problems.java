@@ -14,6 +14,7 @@ import dev.tandem.identity.user.ManagedByDirectory;
 import dev.tandem.identity.user.StaleUser;
 import dev.tandem.identity.user.UsernameTaken;
 import dev.tandem.identity.user.WeakPassword;
+import dev.tandem.support.web.InputProblems;
 import dev.tandem.support.web.TryAgainLater;
 import dev.tandem.identity.user.WrongCurrentPassword;
 import reactor.core.publisher.Mono;
@@ -31,7 +32,6 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
-import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -41,9 +41,7 @@ import org.springframework.web.server.ServerWebExchange;
  */
 @RestControllerAdvice
 @Order(0)
-class Problems extends ResponseEntityExceptionHandler {
-
-	static final URI INVALID_REQUEST = URI.create("https://tandem.dev/problems/invalid-request");
+class Problems extends InputProblems {
 
 	static final URI USERNAME_TAKEN = URI.create("https://tandem.dev/problems/username-taken");
 

@@ -299,6 +299,30 @@ class AccountsIntegrationTests {
 	}
 
 	@Test
+	void namesEachSearchParameterThatBreaksItsLimits() {
+		http.get().uri("/api/users?page=-1&size=1000").headers(bearer(users.adminToken())).exchange()
+			.expectStatus().isBadRequest()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.detail").isEqualTo("2 parameters are invalid.")
+			.jsonPath("$.errors[?(@.parameter == 'page')].message").isEqualTo("must be greater than or equal to 0")
+			.jsonPath("$.errors[?(@.parameter == 'size')].message").isEqualTo("must be less than or equal to 100");
+	}
+
+	@Test
+	void saysWhatAParameterOfTheWrongTypeShouldHaveBeen() {
+		String admin = users.adminToken();
+		http.get().uri("/api/users?size=ten").headers(bearer(admin)).exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.detail")
+			.isEqualTo("'ten' is not a valid size: expected a whole number from -2147483648 to 2147483647.");
+		http.get().uri("/api/users/not-a-uuid").headers(bearer(admin)).exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.detail").isEqualTo("'not-a-uuid' is not a valid id: expected a UUID.");
+	}
+
+	@Test
 	void letsAnAdminSearchUsersPageByPageInAStableOrder() {
 		String prefix = TestUsers.unique("zed");
 		for (int i = 0; i < 3; i++) {

@@ -12,24 +12,19 @@ import dev.tandem.profile.profiles.InvalidProfile;
 import dev.tandem.profile.profiles.NotAUser;
 import dev.tandem.profile.profiles.ProfileNotFound;
 import dev.tandem.profile.profiles.StaleProfile;
+import dev.tandem.support.web.InputProblems;
 import dev.tandem.support.web.TryAgainLater;
-import reactor.core.publisher.Mono;
 
-import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.ServerWebInputException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * Translates failures into problem details.
@@ -37,20 +32,9 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
  */
 @RestControllerAdvice
 @Order(0)
-class Problems extends ResponseEntityExceptionHandler {
+class Problems extends InputProblems {
 
 	static final URI PROFILE_NOT_FOUND = URI.create("https://tandem.dev/problems/profile-not-found");
-
-	@Override
-	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
-			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-		if (ex.getCause() instanceof TypeMismatchException mismatch && ex.getMethodParameter() != null) {
-			ex.getBody().setDetail("'" + mismatch.getValue() + "' is not a valid "
-					+ ex.getMethodParameter().getParameterName() + ": expected a "
-					+ ex.getMethodParameter().getParameterType().getSimpleName() + ".");
-		}
-		return super.handleServerWebInputException(ex, headers, status, exchange);
-	}
 
 	@ExceptionHandler
 	ErrorResponse invalidProfile(InvalidProfile ex) {

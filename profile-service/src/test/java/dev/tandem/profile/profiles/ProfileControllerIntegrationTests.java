@@ -318,6 +318,18 @@ class ProfileControllerIntegrationTests {
 			.jsonPath("$.detail").isEqualTo("'not-a-uuid' is not a valid userId: expected a UUID.");
 	}
 
+	@Test
+	void namesEachSearchParameterThatBreaksItsLimits() {
+		http.get().uri("/api/profiles?size=0").headers(bearer(TestIssuer.userToken(UUID.randomUUID(), "admin")))
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.detail").isEqualTo("1 parameter is invalid.")
+			.jsonPath("$.errors[0].parameter").isEqualTo("size")
+			.jsonPath("$.errors[0].message").isEqualTo("must be greater than or equal to 1");
+	}
+
 	private void refused(String token) {
 		http.get().uri("/api/profiles/me").headers(bearer(token)).exchange()
 			.expectStatus().isUnauthorized()

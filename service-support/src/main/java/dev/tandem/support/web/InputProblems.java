@@ -1,0 +1,112 @@
+package dev.tandem.support.web;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+
+/**
+ * The problems both services answer for query parameters, path variables and headers a controller refuses, so that
+ * each names what was wrong instead of Spring's "Type mismatch." or "Validation failure". Each service's own
+ * exception handler extends this one.
+ */
+public abstract class InputProblems extends ResponseEntityExceptionHandler {
+
+	/** The type of every problem with a request's input. */
+	protected static final URI INVALID_REQUEST = URI.create("https://tandem.dev/problems/invalid-request");
+
+	@Override
+	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		explainTypeMismatch(ex);
+		return super.handleServerWebInputException(ex, headers, status, exchange);
+	}
+
+	@Override
+	protected Mono<ResponseEntity<Object>> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		explainInvalidParameters(ex);
+		return super.handleHandlerMethodValidationException(ex, headers, status, exchange);
+	}
+
+	/** One invalid parameter of a request: its name as the client sent it, and what is wrong with it. */
+	public record ParameterProblem(String parameter, String message) {
+	}
+
+	/** Says which value was not of its parameter's type, and what was expected: {@code 'abc' is not a valid size}. */
+	static void explainTypeMismatch(ServerWebInputException ex) {
+		MethodParameter parameter = ex.getMethodParameter();
+		if (ex.getCause() instanceof TypeMismatchException mismatch && parameter != null) {
+			ex.getBody().setDetail("'" + mismatch.getValue() + "' is not a valid " + nameOf(parameter) + ": expected "
+					+ expected(parameter.getParameterType()) + ".");
+		}
+	}
+
+	/** Names each parameter that broke a constraint, with what it broke, in the {@code errors} of the problem. */
+	static void explainInvalidParameters(HandlerMethodValidationException ex) {
+		List<ParameterProblem> errors = ex.getParameterValidationResults()
+			.stream()
+			.flatMap(result -> result.getResolvableErrors()
+				.stream()
+				.map(error -> new ParameterProblem(nameOf(result), String.valueOf(error.getDefaultMessage()))))
+			.toList();
+		ProblemDetail problem = ex.getBody();
+		problem.setType(INVALID_REQUEST);
+		problem.setTitle("Invalid request");
+		problem.setDetail(errors.size() == 1 ? "1 parameter is invalid." : errors.size() + " parameters are invalid.");
+		problem.setProperty("errors", errors);
+	}
+
+	private static String nameOf(ParameterValidationResult result) {
+		return nameOf(result.getMethodParameter());
+	}
+
+	/** The name the client uses: the annotation's when it has one, else the Java parameter's. */
+	static String nameOf(MethodParameter parameter) {
+		RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+		PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
+		RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+		String declared = param != null ? param.name() : variable != null ? variable.name()
+				: header != null ? header.name() : "";
+		return StringUtils.hasText(declared) ? declared : String.valueOf(parameter.getParameterName());
+	}
+
+	static String expected(Class<?> type) {
+		if (type == int.class || type == Integer.class) {
+			return "a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+		}
+		if (type == long.class || type == Long.class) {
+			return "a whole number";
+		}
+		if (type == boolean.class || type == Boolean.class) {
+			return "true or false";
+		}
+		if (type == UUID.class) {
+			return "a UUID";
+		}
+		if (type.isEnum()) {
+			return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
+		}
+		String name = type.getSimpleName();
+		return ("AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name;
+	}
+}
