@@ -1,17 +1,12 @@
 package dev.tandem.identity.bulk;
 
 import java.time.Instant;
-import java.util.List;
 
 import dev.tandem.identity.user.ManagedByDirectory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.ResolvableType;
-import org.springframework.core.codec.StringDecoder;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,20 +21,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/admin")
 class BulkController {
 
-	/** The longest line an import accepts; a user is far smaller. */
-	private static final int MAX_LINE_BYTES = 64 * 1024;
-
 	private final @Nullable UserImport userImport;
 
 	private final Republishing republishing;
 
-	private final StringDecoder lines;
-
 	BulkController(ObjectProvider<UserImport> userImport, Republishing republishing) {
 		this.userImport = userImport.getIfAvailable();
 		this.republishing = republishing;
-		this.lines = StringDecoder.allMimeTypes(List.of("\n"), true);
-		this.lines.setMaxInMemorySize(MAX_LINE_BYTES);
 	}
 
 	/** Imports NDJSON, one user per line, streamed; answers the report when the last line is in. */
@@ -50,9 +38,7 @@ class BulkController {
 			return Mono.error(new ManagedByDirectory("Users live in Keycloak: import them there (its partial import, "
 					+ "or a user federation); the sync gives each its UserCreated."));
 		}
-		Flux<DataBuffer> body = request.getBody();
-		return userImport.run(lines.decode(body, ResolvableType.forClass(String.class), null, null)
-			.map(line -> line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
+		return userImport.run(NdjsonLines.of(request.getBody()));
 	}
 
 	/** The backfill: {@code UserCreated} again for every user, or for those who joined since a given instant. */

@@ -74,11 +74,11 @@ class UserImport {
 	}
 
 	/** Imports the users of {@code lines}, numbered from 1, and reports what happened to each. */
-	Mono<ImportReport> run(Flux<String> lines) {
+	Mono<ImportReport> run(Flux<NdjsonLines.Line> lines) {
 		Tally tally = new Tally();
 		AtomicLong number = new AtomicLong();
-		return lines.map(line -> new Line(number.incrementAndGet(), line))
-			.filter(line -> !line.text().isBlank())
+		return lines.map(line -> new Line(number.incrementAndGet(), line.text(), line.tooLong()))
+			.filter(line -> line.tooLong() || !line.text().isBlank())
 			.buffer(BATCH_SIZE)
 			// One batch waits while one is written: the default prefetch held 32 000 lines, long enough to be promoted.
 			.concatMap(batch -> importBatch(batch, tally), 1)
@@ -98,6 +98,11 @@ class UserImport {
 		Set<String> seen = new HashSet<>();
 		for (Line line : batch) {
 			tally.lines.incrementAndGet();
+			if (line.tooLong()) {
+				tally.reject(line.number(), "the line is longer than the " + NdjsonLines.MAX_LINE_BYTES / 1024
+						+ " KiB a line may have");
+				continue;
+			}
 			User user;
 			ImportedUser imported;
 			try {
@@ -214,7 +219,7 @@ class UserImport {
 		return value;
 	}
 
-	private record Line(long number, String text) {
+	private record Line(long number, String text, boolean tooLong) {
 	}
 
 	private static final class InvalidLine extends RuntimeException {

@@ -20,7 +20,6 @@ import dev.tandem.identity.user.WrongCurrentPassword;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -135,14 +134,6 @@ class Problems extends InputProblems {
 			.type(URI.create("https://tandem.dev/problems/wrong-current-password"))
 			.title("Wrong current password")
 			.property("errors", List.of(new FieldProblem("currentPassword", "/currentPassword", ex.getMessage())))
-			.build();
-	}
-
-	@ExceptionHandler
-	ErrorResponse lineTooLong(DataBufferLimitException ex) {
-		return ErrorResponse.builder(ex, HttpStatus.CONTENT_TOO_LARGE, "A line of the request is too long: " + ex.getMessage())
-			.type(URI.create("https://tandem.dev/problems/line-too-long"))
-			.title("Line too long")
 			.build();
 	}
 

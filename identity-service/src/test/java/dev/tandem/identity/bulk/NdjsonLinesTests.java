@@ -1,0 +1,70 @@
+package dev.tandem.identity.bulk;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NdjsonLinesTests {
+
+	private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+
+	@Test
+	void joinsLinesSplitAcrossBuffersAndKeepsALastLineWithoutItsEnd() {
+		assertThat(texts(lines(10, "{\"a\"", ":1}\r\n{\"b\":2}\n", "\n{\"c\"", ":3}"))).containsExactly("{\"a\":1}",
+				"{\"b\":2}", "", "{\"c\":3}");
+	}
+
+	@Test
+	void decodesACharacterWhoseBytesArriveInTwoBuffers() {
+		byte[] zoe = "Zoë\n".getBytes(StandardCharsets.UTF_8);
+		DataBuffer first = buffers.wrap(Arrays.copyOfRange(zoe, 0, 3));
+		DataBuffer second = buffers.wrap(Arrays.copyOfRange(zoe, 3, zoe.length));
+
+		assertThat(texts(NdjsonLines.of(Flux.just(first, second), 10).collectList().block())).containsExactly("Zoë");
+	}
+
+	@Test
+	void marksAnOverlongLineInItsPlaceAndGoesOnWithTheNextOnes() {
+		List<NdjsonLines.Line> lines = lines(8, "short\n0123456", "789abc\nnext\n", "0123456789");
+
+		assertThat(lines).extracting(NdjsonLines.Line::tooLong).containsExactly(false, true, false, true);
+		assertThat(texts(lines)).containsExactly("short", "", "next", "");
+	}
+
+	@Test
+	void acceptsALineOfExactlyTheLimit() {
+		assertThat(texts(lines(4, "abcd\nabcde\n"))).containsExactly("abcd", "");
+	}
+
+	@Test
+	void givesBackEveryBufferItReads() {
+		List<NettyDataBuffer> sent = List.of((NettyDataBuffer) buffers.wrap("a\nb".getBytes(StandardCharsets.UTF_8)),
+				(NettyDataBuffer) buffers.wrap("cdefghijkl\nc\n".getBytes(StandardCharsets.UTF_8)));
+
+		NdjsonLines.of(Flux.fromIterable(sent).cast(DataBuffer.class), 4).collectList().block();
+
+		assertThat(sent).extracting(NettyDataBuffer::getNativeBuffer).extracting(ByteBuf::refCnt).containsOnly(0);
+	}
+
+	private List<NdjsonLines.Line> lines(int maxBytes, String... chunks) {
+		return NdjsonLines.of(Flux.fromArray(chunks)
+			.map(chunk -> (DataBuffer) buffers.wrap(chunk.getBytes(StandardCharsets.UTF_8))), maxBytes)
+			.collectList()
+			.block();
+	}
+
+	private static List<String> texts(List<NdjsonLines.Line> lines) {
+		return lines.stream().map(NdjsonLines.Line::text).toList();
+	}
+}
