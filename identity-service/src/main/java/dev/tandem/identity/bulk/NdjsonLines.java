@@ -44,7 +44,10 @@ final class NdjsonLines {
 	static Flux<Line> of(Flux<DataBuffer> body, int maxBytes) {
 		return Flux.defer(() -> {
 			NdjsonLines lines = new NdjsonLines(maxBytes);
-			return body.concatMapIterable(lines::split).concatWith(Mono.fromSupplier(lines::rest));
+			// Buffers queued when the import stops early (a failed batch, a client gone) are given back too.
+			return body.concatMapIterable(lines::split)
+				.doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+				.concatWith(Mono.fromSupplier(lines::rest));
 		});
 	}
 
@@ -69,7 +72,8 @@ final class NdjsonLines {
 	}
 
 	private void append(DataBuffer buffer, int length) {
-		if (overflowed || current.size() + length > maxBytes) {
+		// One byte over the limit is kept: it may be the \r of a line end, which does not count.
+		if (overflowed || current.size() + length > maxBytes + 1) {
 			overflowed = true;
 			current.reset();
 			buffer.readPosition(buffer.readPosition() + length);
@@ -81,15 +85,10 @@ final class NdjsonLines {
 	}
 
 	private Line take() {
-		Line line;
-		if (overflowed) {
-			line = new Line("", true);
-		}
-		else {
-			byte[] bytes = current.toByteArray();
-			int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-			line = new Line(new String(bytes, 0, length, StandardCharsets.UTF_8), false);
-		}
+		byte[] bytes = current.toByteArray();
+		int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+		Line line = overflowed || length > maxBytes ? new Line("", true)
+				: new Line(new String(bytes, 0, length, StandardCharsets.UTF_8), false);
 		current.reset();
 		overflowed = false;
 		return line;

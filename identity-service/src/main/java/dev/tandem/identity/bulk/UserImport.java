@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.user.DjangoPasswordEncoder;
@@ -169,7 +170,8 @@ class UserImport {
 		if (firstName.length() > 150 || lastName.length() > 150) {
 			throw new InvalidLine("names may have at most 150 characters");
 		}
-		if (hasControlCharacters(username + email + firstName + lastName)) {
+		// Field by field: two halves of a surrogate pair in neighbouring fields would make a pair when joined.
+		if (Stream.of(username, email, firstName, lastName).anyMatch(UserImport::hasControlCharacters)) {
 			throw new InvalidLine("username, email and names must not contain control characters or unpaired surrogates");
 		}
 		if (line.dateJoined() != null && (line.dateJoined().isBefore(EARLIEST_JOINED)

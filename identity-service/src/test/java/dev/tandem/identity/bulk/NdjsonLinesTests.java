@@ -14,6 +14,7 @@ import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class NdjsonLinesTests {
 
@@ -43,8 +44,20 @@ class NdjsonLinesTests {
 	}
 
 	@Test
-	void acceptsALineOfExactlyTheLimit() {
-		assertThat(texts(lines(4, "abcd\nabcde\n"))).containsExactly("abcd", "");
+	void acceptsALineOfExactlyTheLimitWhicheverItsLineEnd() {
+		assertThat(lines(4, "abcd\nabcd\r\nabcde\nabcd")).extracting(NdjsonLines.Line::text, NdjsonLines.Line::tooLong)
+			.containsExactly(tuple("abcd", false), tuple("abcd", false), tuple("", true), tuple("abcd", false));
+	}
+
+	@Test
+	void givesBackTheBuffersItHasNotReadWhenTheImportStopsEarly() {
+		List<NettyDataBuffer> sent = List.of((NettyDataBuffer) buffers.wrap("a\nb\n".getBytes(StandardCharsets.UTF_8)),
+				(NettyDataBuffer) buffers.wrap("c\n".getBytes(StandardCharsets.UTF_8)),
+				(NettyDataBuffer) buffers.wrap("d\n".getBytes(StandardCharsets.UTF_8)));
+
+		NdjsonLines.of(Flux.fromIterable(sent).cast(DataBuffer.class), 4).take(1).collectList().block();
+
+		assertThat(sent).extracting(NettyDataBuffer::getNativeBuffer).extracting(ByteBuf::refCnt).containsOnly(0);
 	}
 
 	@Test

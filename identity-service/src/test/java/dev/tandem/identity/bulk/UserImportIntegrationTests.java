@@ -80,13 +80,15 @@ class UserImportIntegrationTests {
 				"{\"username\":\"" + prefix + "a\",\"email\":\"" + prefix + "a@example.com\",\"profile\":{\"bio\":null}}",
 				"{\"username\":\"" + prefix + "b\",\"email\":\"" + prefix + "b@example.com\",\"firstName\":\"A\\u0000B\"}",
 				"{\"username\":\"" + prefix + "c\",\"email\":\"" + prefix + "c@example.com\",\"dateJoined\":\"+99999-01-01T00:00:00Z\"}",
-				// An unpaired surrogate, which the driver would store as "?".
+				// An unpaired surrogate, which the driver would store as "?"; then two halves of a pair in two fields.
 				"{\"username\":\"" + prefix + "e\",\"email\":\"" + prefix + "e@example.com\",\"lastName\":\"A\\ud800\"}",
+				"{\"username\":\"" + prefix + "f\",\"email\":\"" + prefix + "f@example.com\",\"firstName\":\"A\\ud83d\","
+						+ "\"lastName\":\"\\ude00B\"}",
 				"{\"username\":\"" + prefix + "d\",\"email\":\"" + prefix + "d@example.com\"}") + "\n";
 
 		Map<String, Object> report = importNdjson(ndjson, users.adminToken());
 
-		assertThat(report).containsEntry("lines", 6).containsEntry("created", 1).containsEntry("rejected", 5);
+		assertThat(report).containsEntry("lines", 7).containsEntry("created", 1).containsEntry("rejected", 6);
 	}
 
 	@Test
