@@ -205,6 +205,16 @@ class TokenEndpointIntegrationTests {
 	}
 
 	@Test
+	void refusesAFormLargerThanTheServiceReadsAsAProblem() {
+		http.post().uri("/oauth2/token").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("grant_type=password&username=alice&password=" + "a".repeat(300 * 1024))
+			.exchange()
+			.expectStatus().isEqualTo(413)
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/request-too-large");
+	}
+
+	@Test
 	void refusesAnUnknownGrantType() {
 		users.token(Map.of("grant_type", "authorization_code"))
 			.expectStatus().isBadRequest()

@@ -169,7 +169,22 @@ class ProfileControllerIntegrationTests {
 
 		http.get().uri("/api/profiles?ids=" + ids).headers(bearer(service)).exchange()
 			.expectStatus().isBadRequest()
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[0].parameter").isEqualTo("ids")
+			.jsonPath("$.errors[0].message").isEqualTo("size must be between 0 and 100");
+	}
+
+	@Test
+	void saysWhatEachIdOfABatchReadShouldHaveBeen() {
+		String service = TestIssuer.token(claims -> claims.subject("search-service").claim("scope", "profiles:read"));
+
+		UUID id = UUID.randomUUID();
+
+		http.get().uri("/api/profiles?ids={a},zzz", id).headers(bearer(service)).exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.detail")
+			.isEqualTo("'" + id + ",zzz' is not a valid ids: expected values separated by commas, each a UUID.");
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.tandem.support.web;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -10,12 +11,17 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -48,6 +54,19 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 		return super.handleHandlerMethodValidationException(ex, headers, status, exchange);
 	}
 
+	/**
+	 * A body larger than the service reads into memory (a form over Spring's 256 KiB, say), which Spring's own
+	 * handling leaves as an error without an answer.
+	 */
+	@ExceptionHandler
+	public ErrorResponse requestTooLarge(DataBufferLimitException ex) {
+		return ErrorResponse.builder(ex, HttpStatus.CONTENT_TOO_LARGE, "The request is larger than this service reads: "
+				+ ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/request-too-large"))
+			.title("Request too large")
+			.build();
+	}
+
 	/** One invalid parameter of a request: its name as the client sent it, and what is wrong with it. */
 	public record ParameterProblem(String parameter, String message) {
 	}
@@ -56,8 +75,12 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 	static void explainTypeMismatch(ServerWebInputException ex) {
 		MethodParameter parameter = ex.getMethodParameter();
 		if (ex.getCause() instanceof TypeMismatchException mismatch && parameter != null) {
-			ex.getBody().setDetail("'" + mismatch.getValue() + "' is not a valid " + nameOf(parameter) + ": expected "
-					+ expected(parameter.getParameterType()) + ".");
+			// A list parameter's value comes as the array of its values.
+			String value = mismatch.getValue() instanceof Object[] values
+					? Arrays.stream(values).map(String::valueOf).collect(Collectors.joining(","))
+					: String.valueOf(mismatch.getValue());
+			ex.getBody().setDetail("'" + value + "' is not a valid " + nameOf(parameter) + ": expected "
+					+ expected(parameter) + ".");
 		}
 	}
 
@@ -88,6 +111,16 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 		String declared = param != null ? param.name() : variable != null ? variable.name()
 				: header != null ? header.name() : "";
 		return StringUtils.hasText(declared) ? declared : String.valueOf(parameter.getParameterName());
+	}
+
+	/** What a value of {@code parameter} looks like; for a list, what each of its comma-separated values does. */
+	static String expected(MethodParameter parameter) {
+		Class<?> type = parameter.getParameterType();
+		if (Collection.class.isAssignableFrom(type)) {
+			Class<?> element = ResolvableType.forMethodParameter(parameter).asCollection().resolveGeneric(0);
+			return "values separated by commas, each " + expected(element == null ? String.class : element);
+		}
+		return expected(type);
 	}
 
 	static String expected(Class<?> type) {
