@@ -19,20 +19,21 @@ final class AccountChanges {
 
 	/** What users may change of their own account. */
 	record OwnChanges(@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-			message = "must not contain control characters") @Nullable String firstName,
+			message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String firstName,
 			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = "must not contain control characters") @Nullable String lastName,
+					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String lastName,
 			@Email @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = "must be a well-formed email address") @Size(min = 3, max = 254) @Nullable String email) {
+					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Size(min = 3, max = 254) @Nullable String email) {
 	}
 
 	/** What an admin may change of any account. */
 	record AdminChanges(@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-			message = "must not contain control characters") @Nullable String firstName,
+			message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String firstName,
 			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = "must not contain control characters") @Nullable String lastName,
+					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String lastName,
 			@Email @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = "must be a well-formed email address") @Size(min = 3, max = 254) @Nullable String email, @Nullable Boolean active,
+					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Size(min = 3, max = 254) @Nullable String email,
+			@Nullable Boolean active,
 			@Size(max = 20) @Nullable List<@NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,39}",
 					message = "must be lower-case letters, digits, - or _, starting with a letter") String> roles) {
 	}

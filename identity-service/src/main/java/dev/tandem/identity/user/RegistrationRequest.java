@@ -17,16 +17,22 @@ import org.jspecify.annotations.Nullable;
 record RegistrationRequest(
 		@NotBlank @Size(max = 150) @Pattern(regexp = "[\\w.@+-]*",
 				message = "may contain only letters, digits and @/./+/-/_") @Nullable String username,
-		@NotBlank @Email @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must be a well-formed email address")
+		@NotBlank @Email @Pattern(regexp = NO_CONTROL_CHARACTERS, message = NO_CONTROL_CHARACTERS_MESSAGE)
 		@Size(max = 254) @Nullable String email,
 		@NotBlank @Size(max = 4096) @Nullable String password,
-		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not contain control characters") @Nullable String firstName,
-		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = "must not contain control characters") @Nullable String lastName,
+		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = NO_CONTROL_CHARACTERS_MESSAGE)
+		@Nullable String firstName,
+		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = NO_CONTROL_CHARACTERS_MESSAGE)
+		@Nullable String lastName,
 		@Size(max = 50, message = "may hold at most 50 values") @Nullable Map<String, Object> profile) {
 
 	/**
-	 * Text a person types: anything but control characters (which PostgreSQL text cannot always hold) and unpaired
-	 * surrogates (no Unicode at all: the driver would store each as "?", so the user would differ from the answer).
+	 * Text a person types: anything but control characters (C0 and C1, as {@code Character.isISOControl} has them;
+	 * PostgreSQL text cannot always hold them) and unpaired surrogates (no Unicode at all: the driver would store each
+	 * as "?", so the stored user would differ from the answer).
 	 */
-	static final String NO_CONTROL_CHARACTERS = "[^\\p{Cntrl}\\p{Cs}]*";
+	static final String NO_CONTROL_CHARACTERS = "[^\\p{Cc}\\p{Cs}]*";
+
+	/** What a field that breaks {@link #NO_CONTROL_CHARACTERS} is told. */
+	static final String NO_CONTROL_CHARACTERS_MESSAGE = "must not contain control characters or unpaired surrogates";
 }

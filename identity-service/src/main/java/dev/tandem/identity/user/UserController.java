@@ -33,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The users API: registration for anyone, the own account for signed-in users, every account for admins (the
- * security configuration decides who reaches which route). Every user answer carries the user's version as
+ * security configuration decides who reaches which route). The answers about one user carry the user's version as
  * {@code ETag}; a change may name the version it was made against in {@code If-Match}.
  */
 @RestController
@@ -86,7 +86,7 @@ class UserController {
 	@GetMapping
 	Mono<UserPage> search(@RequestParam(defaultValue = "") @Size(max = 150)
 			@Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = "must not contain control characters") String q,
+					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) String q,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
 		return users.search(q, page, size)
@@ -112,9 +112,12 @@ class UserController {
 		return accounts.delete(id);
 	}
 
-	/** A user's answer, with its version as {@code ETag} for a later {@code If-Match}. */
+	/**
+	 * A user's answer, with its version as {@code ETag} for a later {@code If-Match}: a weak one, since a login changes
+	 * the answer's {@code lastLogin} and not the version, so a strong one would claim two different answers the same.
+	 */
 	private static ResponseEntity<UserView> withEtag(User user) {
-		return ResponseEntity.ok().eTag(VersionTags.etag(user.version())).body(UserView.of(user));
+		return ResponseEntity.ok().eTag(VersionTags.weakEtag(user.version())).body(UserView.of(user));
 	}
 
 	/**

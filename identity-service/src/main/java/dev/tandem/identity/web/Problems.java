@@ -34,8 +34,8 @@ import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Translates failures into problem details: a 400 names every invalid field with a JSON pointer, a taken username
- * or email is a 409.
+ * Translates failures into problem details: a 400 names every invalid field with a JSON pointer (and every invalid
+ * parameter, as {@link InputProblems} does), a taken username or email is a 409.
  * Asked before service-support's {@code DatabaseProblems}, the shared answers to the database's refusals.
  */
 @RestControllerAdvice
@@ -57,7 +57,9 @@ class Problems extends InputProblems {
 		ProblemDetail problem = ex.getBody();
 		problem.setType(INVALID_REQUEST);
 		problem.setTitle("Invalid request");
-		problem.setDetail(errors.size() == 1 ? "1 field is invalid." : errors.size() + " fields are invalid.");
+		// A field may break two rules (an email with a control character is no email either): count the fields.
+		long fields = errors.stream().map(FieldProblem::field).distinct().count();
+		problem.setDetail(fields == 1 ? "1 field is invalid." : fields + " fields are invalid.");
 		problem.setProperty("errors", errors);
 		return handleExceptionInternal(ex, problem, headers, status, exchange);
 	}

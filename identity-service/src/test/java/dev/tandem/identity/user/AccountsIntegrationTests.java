@@ -114,13 +114,13 @@ class AccountsIntegrationTests {
 		String token = users.accessToken(name);
 		http.get().uri("/api/users/me").headers(bearer(token)).exchange()
 			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"1\"");
 
 		http.patch().uri("/api/users/me").headers(bearer(token)).header(HttpHeaders.IF_MATCH, "\"1\"")
 			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("firstName", "Cleo"))
 			.exchange()
 			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"")
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"2\"")
 			.expectBody().jsonPath("$.firstName").isEqualTo("Cleo");
 	}
 
@@ -133,7 +133,7 @@ class AccountsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("firstName", "Cyril"))
 			.exchange()
 			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"");
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"2\"");
 
 		// Another admin read version 1, before that change, and would overwrite it.
 		http.patch().uri("/api/users/{id}", id).headers(bearer(admin)).header(HttpHeaders.IF_MATCH, "\"1\"")
@@ -147,7 +147,7 @@ class AccountsIntegrationTests {
 
 		http.get().uri("/api/users/{id}", id).headers(bearer(admin)).exchange()
 			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"")
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "W/\"2\"")
 			.expectBody()
 			.jsonPath("$.firstName").isEqualTo("Cyril")
 			.jsonPath("$.active").isEqualTo(true);

@@ -106,6 +106,21 @@ class RegistrationIntegrationTests {
 	}
 
 	@Test
+	void countsAFieldThatBreaksTwoRulesOnceAndRefusesC1ControlCharacters() {
+		String name = TestUsers.unique("ctrl");
+
+		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"username\":\"" + name + "\",\"email\":\"a\\u0001b\",\"password\":\"correct horse battery staple\","
+					+ "\"lastName\":\"A\\u0085B\"}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail").isEqualTo("2 fields are invalid.")
+			.jsonPath("$.errors[?(@.field == 'lastName')].message")
+			.isEqualTo("must not contain control characters or unpaired surrogates");
+	}
+
+	@Test
 	void rejectsABodyThatIsNotJsonAsAProblem() {
 		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"username\": ")
 			.exchange()

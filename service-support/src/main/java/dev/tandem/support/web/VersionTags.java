@@ -15,6 +15,14 @@ public final class VersionTags {
 	}
 
 	/**
+	 * The weak entity tag of a version, {@code W/"3"}: for a record whose answer also shows what changes without a new
+	 * version (a user's last login), so that two answers with one tag are equivalent but not byte for byte the same.
+	 */
+	public static String weakEtag(long version) {
+		return "W/" + etag(version);
+	}
+
+	/**
 	 * Whether an {@code If-Match} header allows a change of the record at {@code version}: it names that version
 	 * among its tags, or is {@code *}. A weak tag ({@code W/"3"}) counts as its strong one, although RFC 9110 compares
 	 * strongly here: the tag is the version number, never a hash of bytes, and a gateway that compresses answers

@@ -12,6 +12,12 @@ class VersionTagsTests {
 	}
 
 	@Test
+	void tagsAVersionWeaklyWhereTheAnswerHoldsMoreThanTheVersion() {
+		assertThat(VersionTags.weakEtag(3)).isEqualTo("W/\"3\"");
+		assertThat(VersionTags.matches(VersionTags.weakEtag(3), 3)).isTrue();
+	}
+
+	@Test
 	void allowsAChangeThatNamesTheCurrentVersionAmongItsTags() {
 		assertThat(VersionTags.matches("\"3\"", 3)).isTrue();
 		assertThat(VersionTags.matches("\"1\", \"3\"", 3)).isTrue();
