@@ -66,8 +66,8 @@ public final class ApiDocs {
 		ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
 		// In this order every time: Map.of's order changes from one JVM to the next, and the document is committed.
 		Map<String, String> descriptions = new LinkedHashMap<>();
-		descriptions.put("4XX", "The request was refused: the problem says why and names each invalid field with a "
-				+ "JSON pointer; nothing was changed.");
+		descriptions.put("4XX", "The request was refused: the problem says why and names each invalid field of the "
+				+ "body (with its JSON pointer) or parameter; nothing was changed.");
 		descriptions.put("5XX", "The service could not answer now (503 with Retry-After when a dependency is down).");
 		descriptions.forEach((status, description) -> {
 			if (!responses.containsKey(status)) {
@@ -82,7 +82,8 @@ public final class ApiDocs {
 	@SuppressWarnings("rawtypes")
 	private static Schema problemSchema() {
 		return new ObjectSchema().description("Problem details (RFC 9457); some problems add members, such as "
-				+ "errors (one per invalid field, with its JSON pointer).")
+				+ "errors: one per invalid field of the body (field, pointer, message) or parameter (parameter, "
+				+ "message).")
 			.addProperty("type", new StringSchema().format("uri"))
 			.addProperty("title", new StringSchema())
 			.addProperty("status", new IntegerSchema())

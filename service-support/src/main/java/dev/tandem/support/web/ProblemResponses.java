@@ -48,8 +48,8 @@ public class ProblemResponses {
 	}
 
 	/**
-	 * A request the firewall refused before any filter saw it: an encoded slash, a dot segment, a control character
-	 * in the path or a header. No {@code instance}: the refused path may not even be a valid URI.
+	 * A request Spring Security's firewall refused before any filter saw it: an encoded slash, dot or backslash, a
+	 * {@code ;} parameter, a header value it does not allow. No {@code instance}: the refused path may not be a URI.
 	 */
 	public Mono<Void> rejected(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
 		return write(exchange, HttpStatus.BAD_REQUEST, "https://tandem.dev/problems/rejected-request",
