@@ -21,6 +21,12 @@ public class DjangoPasswordEncoder implements PasswordEncoder {
 
 	private static final String ALGORITHM = "pbkdf2_sha256";
 
+	/**
+	 * The most iterations a hash may ask for. Django's default is about a million (1 000 000 in Django 5.2); a hash
+	 * asking for a thousand times that would make every login attempt at its account cost minutes of CPU.
+	 */
+	static final int MAX_ITERATIONS = 10_000_000;
+
 	@Override
 	public String encode(CharSequence rawPassword) {
 		throw new UnsupportedOperationException("Django hashes are only verified, never made");
@@ -34,6 +40,9 @@ public class DjangoPasswordEncoder implements PasswordEncoder {
 		}
 		try {
 			int iterations = Integer.parseInt(parts[1]);
+			if (iterations < 1 || iterations > MAX_ITERATIONS) {
+				return false;
+			}
 			byte[] expected = Base64.getDecoder().decode(parts[3]);
 			PBEKeySpec spec = new PBEKeySpec(rawPassword.toString().toCharArray(),
 					parts[2].getBytes(StandardCharsets.UTF_8), iterations, expected.length * 8);
@@ -45,10 +54,11 @@ public class DjangoPasswordEncoder implements PasswordEncoder {
 		}
 	}
 
-	/** Whether {@code hash} has the form this encoder verifies. */
+	/** Whether {@code hash} has the form this encoder verifies, with at most {@link #MAX_ITERATIONS}. */
 	public static boolean isDjangoHash(String hash) {
 		String[] parts = hash.split("\\$", 4);
-		return parts.length == 4 && parts[0].equals(ALGORITHM) && parts[1].matches("[0-9]{1,9}") && !parts[2].isEmpty()
+		return parts.length == 4 && parts[0].equals(ALGORITHM) && parts[1].matches("[0-9]{1,9}")
+				&& Integer.parseInt(parts[1]) >= 1 && Integer.parseInt(parts[1]) <= MAX_ITERATIONS && !parts[2].isEmpty()
 				&& parts[3].matches("[A-Za-z0-9+/=]+");
 	}
 }
