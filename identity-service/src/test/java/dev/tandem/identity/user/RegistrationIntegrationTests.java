@@ -121,6 +121,21 @@ class RegistrationIntegrationTests {
 	}
 
 	@Test
+	void refusesABodyThatNamesAMemberTwiceAndWritesNothing() {
+		long usersBefore = count("users");
+		String name = TestUsers.unique("twice");
+
+		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"username\":\"" + name + "\",\"username\":\"" + name + "x\",\"email\":\"" + name
+					+ "@example.com\",\"password\":\"correct horse battery staple\"}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(count("users")).isEqualTo(usersBefore);
+	}
+
+	@Test
 	void rejectsABodyThatIsNotJsonAsAProblem() {
 		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"username\": ")
 			.exchange()

@@ -334,6 +334,17 @@ class ProfileControllerIntegrationTests {
 	}
 
 	@Test
+	void refusesAPatchThatNamesAFieldTwice() {
+		UUID userId = UUID.randomUUID();
+
+		http.patch().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId))).contentType(MERGE_PATCH)
+			.bodyValue("{\"bio\":\"first\",\"bio\":\"second\"}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
 	void namesEachSearchParameterThatBreaksItsLimits() {
 		http.get().uri("/api/profiles?size=0").headers(bearer(TestIssuer.userToken(UUID.randomUUID(), "admin")))
 			.exchange()
