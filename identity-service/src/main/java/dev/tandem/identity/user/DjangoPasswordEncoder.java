@@ -40,7 +40,7 @@ public class DjangoPasswordEncoder implements PasswordEncoder {
 		}
 		try {
 			int iterations = Integer.parseInt(parts[1]);
-			if (iterations < 1 || iterations > MAX_ITERATIONS) {
+			if (!allowed(iterations)) {
 				return false;
 			}
 			byte[] expected = Base64.getDecoder().decode(parts[3]);
@@ -58,7 +58,10 @@ public class DjangoPasswordEncoder implements PasswordEncoder {
 	public static boolean isDjangoHash(String hash) {
 		String[] parts = hash.split("\\$", 4);
 		return parts.length == 4 && parts[0].equals(ALGORITHM) && parts[1].matches("[0-9]{1,9}")
-				&& Integer.parseInt(parts[1]) >= 1 && Integer.parseInt(parts[1]) <= MAX_ITERATIONS && !parts[2].isEmpty()
-				&& parts[3].matches("[A-Za-z0-9+/=]+");
+				&& allowed(Integer.parseInt(parts[1])) && !parts[2].isEmpty() && parts[3].matches("[A-Za-z0-9+/=]+");
+	}
+
+	private static boolean allowed(int iterations) {
+		return iterations >= 1 && iterations <= MAX_ITERATIONS;
 	}
 }

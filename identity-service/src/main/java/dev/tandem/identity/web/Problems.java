@@ -11,7 +11,6 @@ import dev.tandem.identity.user.UserNotFound;
 import dev.tandem.identity.user.DirectoryRefused;
 import dev.tandem.identity.user.DirectoryUnavailable;
 import dev.tandem.identity.user.ManagedByDirectory;
-import dev.tandem.identity.user.StaleUser;
 import dev.tandem.identity.user.UsernameTaken;
 import dev.tandem.identity.user.WeakPassword;
 import dev.tandem.support.web.InputProblems;
@@ -105,14 +104,6 @@ class Problems extends InputProblems {
 				.stream()
 				.map(refusal -> new FieldProblem(refusal.field(), "/" + refusal.field(), refusal.message()))
 				.toList())
-			.build();
-	}
-
-	@ExceptionHandler
-	ErrorResponse staleUser(StaleUser ex) {
-		return ErrorResponse.builder(ex, HttpStatus.PRECONDITION_FAILED, ex.getMessage())
-			.type(URI.create("https://tandem.dev/problems/stale-user"))
-			.title("User changed meanwhile")
 			.build();
 	}
 

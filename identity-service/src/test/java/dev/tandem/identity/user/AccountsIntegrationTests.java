@@ -143,6 +143,7 @@ class AccountsIntegrationTests {
 			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
 			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/stale-user")
+			.jsonPath("$.title").isEqualTo("User changed meanwhile")
 			.jsonPath("$.detail").isEqualTo("The user is at version 2, not \"1\"; read it again and retry.");
 
 		http.get().uri("/api/users/{id}", id).headers(bearer(admin)).exchange()

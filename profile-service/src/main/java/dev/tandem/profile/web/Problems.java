@@ -11,7 +11,6 @@ import dev.tandem.profile.identity.IdentityUnavailable;
 import dev.tandem.profile.profiles.InvalidProfile;
 import dev.tandem.profile.profiles.NotAUser;
 import dev.tandem.profile.profiles.ProfileNotFound;
-import dev.tandem.profile.profiles.StaleProfile;
 import dev.tandem.support.web.InputProblems;
 import dev.tandem.support.web.TryAgainLater;
 
@@ -42,14 +41,6 @@ class Problems extends InputProblems {
 			.type(URI.create("https://tandem.dev/problems/invalid-profile"))
 			.title("Invalid profile")
 			.property("errors", ex.problems())
-			.build();
-	}
-
-	@ExceptionHandler
-	ErrorResponse staleProfile(StaleProfile ex) {
-		return ErrorResponse.builder(ex, HttpStatus.PRECONDITION_FAILED, ex.getMessage())
-			.type(URI.create("https://tandem.dev/problems/stale-profile"))
-			.title("Profile changed meanwhile")
 			.build();
 	}
 

@@ -221,7 +221,11 @@ class ProfileControllerIntegrationTests {
 			.header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MERGE_PATCH).bodyValue(Map.of("bio", "lost update"))
 			.exchange()
 			.expectStatus().isEqualTo(412)
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/stale-profile")
+			.jsonPath("$.title").isEqualTo("Profile changed meanwhile")
+			.jsonPath("$.detail").isEqualTo("The profile is at version 2, not \"1\"; read it again and retry.");
 
 		assertThat(profiles.findById(userId).block().bio()).isEqualTo("v2");
 	}

@@ -32,8 +32,9 @@ import org.springframework.web.server.ServerWebInputException;
 
 /**
  * The problems both services answer for query parameters, path variables and headers a controller refuses, so that
- * each names what was wrong instead of Spring's "Type mismatch." or "Validation failure". Each service's own
- * exception handler extends this one.
+ * each names what was wrong instead of Spring's "Type mismatch." or "Validation failure", for an {@code If-Match} that
+ * names an old version, and for a body larger than a service reads. Each service's own exception handler extends
+ * this one.
  */
 public abstract class InputProblems extends ResponseEntityExceptionHandler {
 
@@ -64,6 +65,16 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 				+ ex.getMessage())
 			.type(URI.create("https://tandem.dev/problems/request-too-large"))
 			.title("Request too large")
+			.build();
+	}
+
+	/** A change made against a version that is no longer current: {@code stale-user}, {@code stale-profile}. */
+	@ExceptionHandler
+	public ErrorResponse staleVersion(StaleVersion ex) {
+		String record = ex.record();
+		return ErrorResponse.builder(ex, HttpStatus.PRECONDITION_FAILED, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/stale-" + record))
+			.title(Character.toUpperCase(record.charAt(0)) + record.substring(1) + " changed meanwhile")
 			.build();
 	}
 

@@ -2,6 +2,7 @@ package dev.tandem.support.web;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -53,21 +54,19 @@ public class ProblemResponses {
 	 */
 	public Mono<Void> rejected(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
 		return write(exchange, HttpStatus.BAD_REQUEST, "https://tandem.dev/problems/rejected-request",
-				"Request rejected", rejected.getMessage(), false);
+				"Request rejected", rejected.getMessage(), null);
 	}
 
 	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail) {
-		return write(exchange, status, type, title, detail, true);
+		return write(exchange, status, type, title, detail, URI.create(exchange.getRequest().getPath().value()));
 	}
 
 	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail,
-			boolean withInstance) {
+			@Nullable URI instance) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(type));
 		problem.setTitle(title);
-		if (withInstance) {
-			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		}
+		problem.setInstance(instance);
 		ServerHttpResponse response = exchange.getResponse();
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
