@@ -20,6 +20,7 @@ import dev.tandem.identity.user.DjangoPasswordEncoder;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.UserEventOutbox;
 import dev.tandem.identity.user.Users;
+import dev.tandem.support.text.TypedText;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,8 +172,8 @@ class UserImport {
 			throw new InvalidLine("names may have at most 150 characters");
 		}
 		// Field by field: two halves of a surrogate pair in neighbouring fields would make a pair when joined.
-		if (Stream.of(username, email, firstName, lastName).anyMatch(UserImport::hasControlCharacters)) {
-			throw new InvalidLine("username, email and names must not contain control characters or unpaired surrogates");
+		if (!Stream.of(username, email, firstName, lastName).allMatch(TypedText::isTyped)) {
+			throw new InvalidLine("username, email and names " + TypedText.MESSAGE);
 		}
 		if (line.dateJoined() != null && (line.dateJoined().isBefore(EARLIEST_JOINED)
 				|| line.dateJoined().isAfter(now.plus(java.time.Duration.ofDays(1))))) {
@@ -207,11 +208,6 @@ class UserImport {
 		}
 		throw new InvalidLine("passwordHash must be Django's pbkdf2_sha256$... or {argon2}, {bcrypt} or "
 				+ "{pbkdf2@SpringSecurity_v5_8} hash");
-	}
-
-	/** Control characters, or unpaired surrogates (which the driver would store as "?"). */
-	private static boolean hasControlCharacters(String text) {
-		return text.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE);
 	}
 
 	private static String required(@Nullable String value, String field) {

@@ -9,15 +9,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.tandem.identity.WithLocalUsers;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.Users;
+import dev.tandem.support.text.TypedText;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -131,7 +132,7 @@ class TokenEndpoint {
 		if (!StringUtils.hasText(login) || password == null) {
 			return Mono.error(TokenRefused.invalidRequest("username and password are required."));
 		}
-		if (login.length() > 254 || login.chars().anyMatch(Character::isISOControl)) {
+		if (login.length() > 254 || !TypedText.isTyped(login)) {
 			// No account has such a login; answer as for any unknown user.
 			return Mono.error(TokenRefused.invalidGrant(INVALID_LOGIN));
 		}

@@ -2,6 +2,7 @@ package dev.tandem.identity.user;
 
 import java.util.List;
 
+import dev.tandem.support.text.Typed;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -18,21 +19,15 @@ final class AccountChanges {
 	}
 
 	/** What users may change of their own account. */
-	record OwnChanges(@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-			message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String firstName,
-			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String lastName,
-			@Email @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Size(min = 3, max = 254) @Nullable String email) {
+	record OwnChanges(@Size(max = 150) @Typed @Nullable String firstName,
+			@Size(max = 150) @Typed @Nullable String lastName,
+			@Email @Typed @Size(min = 3, max = 254) @Nullable String email) {
 	}
 
 	/** What an admin may change of any account. */
-	record AdminChanges(@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-			message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String firstName,
-			@Size(max = 150) @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Nullable String lastName,
-			@Email @Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) @Size(min = 3, max = 254) @Nullable String email,
+	record AdminChanges(@Size(max = 150) @Typed @Nullable String firstName,
+			@Size(max = 150) @Typed @Nullable String lastName,
+			@Email @Typed @Size(min = 3, max = 254) @Nullable String email,
 			@Nullable Boolean active,
 			@Size(max = 20) @Nullable List<@NotNull @Pattern(regexp = "[a-z][a-z0-9_-]{0,39}",
 					message = "must be lower-case letters, digits, - or _, starting with a letter") String> roles) {

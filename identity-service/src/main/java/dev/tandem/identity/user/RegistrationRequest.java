@@ -2,6 +2,7 @@ package dev.tandem.identity.user;
 
 import java.util.Map;
 
+import dev.tandem.support.text.Typed;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -17,22 +18,9 @@ import org.jspecify.annotations.Nullable;
 record RegistrationRequest(
 		@NotBlank @Size(max = 150) @Pattern(regexp = "[\\w.@+-]*",
 				message = "may contain only letters, digits and @/./+/-/_") @Nullable String username,
-		@NotBlank @Email @Pattern(regexp = NO_CONTROL_CHARACTERS, message = NO_CONTROL_CHARACTERS_MESSAGE)
-		@Size(max = 254) @Nullable String email,
+		@NotBlank @Email @Typed @Size(max = 254) @Nullable String email,
 		@NotBlank @Size(max = 4096) @Nullable String password,
-		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = NO_CONTROL_CHARACTERS_MESSAGE)
-		@Nullable String firstName,
-		@Size(max = 150) @Pattern(regexp = NO_CONTROL_CHARACTERS, message = NO_CONTROL_CHARACTERS_MESSAGE)
-		@Nullable String lastName,
+		@Size(max = 150) @Typed @Nullable String firstName,
+		@Size(max = 150) @Typed @Nullable String lastName,
 		@Size(max = 50, message = "may hold at most 50 values") @Nullable Map<String, Object> profile) {
-
-	/**
-	 * Text a person types: anything but control characters (C0 and C1, as {@code Character.isISOControl} has them;
-	 * PostgreSQL text cannot always hold them) and unpaired surrogates (no Unicode at all: the driver would store each
-	 * as "?", so the stored user would differ from the answer).
-	 */
-	static final String NO_CONTROL_CHARACTERS = "[^\\p{Cc}\\p{Cs}]*";
-
-	/** What a field that breaks {@link #NO_CONTROL_CHARACTERS} is told. */
-	static final String NO_CONTROL_CHARACTERS_MESSAGE = "must not contain control characters or unpaired surrogates";
 }

@@ -3,13 +3,13 @@ package dev.tandem.identity.user;
 import java.util.List;
 import java.util.UUID;
 
+import dev.tandem.support.text.Typed;
+import dev.tandem.support.web.VersionTags;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import dev.tandem.support.web.VersionTags;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -84,9 +84,7 @@ class UserController {
 	}
 
 	@GetMapping
-	Mono<UserPage> search(@RequestParam(defaultValue = "") @Size(max = 150)
-			@Pattern(regexp = RegistrationRequest.NO_CONTROL_CHARACTERS,
-					message = RegistrationRequest.NO_CONTROL_CHARACTERS_MESSAGE) String q,
+	Mono<UserPage> search(@RequestParam(defaultValue = "") @Size(max = 150) @Typed String q,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
 			@RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
 		return users.search(q, page, size)

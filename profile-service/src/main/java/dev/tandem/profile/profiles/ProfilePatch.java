@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import dev.tandem.support.text.TypedText;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -86,8 +87,7 @@ final class ProfilePatch {
 			}
 			else {
 				String text = value.asString().strip();
-				String problem = hasControlCharacters(text, field.equals("bio")) ? "must not contain control characters"
-						: rule.apply(text);
+				String problem = TypedText.isTyped(text, field.equals("bio")) ? rule.apply(text) : TypedText.MESSAGE;
 				if (problem != null) {
 					problems.add(problem(field, problem));
 				}
@@ -132,8 +132,7 @@ final class ProfilePatch {
 			}
 			else {
 				String text = value.asString().strip();
-				String problem = hasControlCharacters(text, field.equals("bio")) ? "must not contain control characters"
-						: rule.apply(text);
+				String problem = TypedText.isTyped(text, field.equals("bio")) ? rule.apply(text) : TypedText.MESSAGE;
 				if (problem != null) {
 					rejected.add(problem(field, problem));
 				}
@@ -248,15 +247,6 @@ final class ProfilePatch {
 
 	private static InvalidProfile.FieldProblem problem(String field, String message) {
 		return new InvalidProfile.FieldProblem(field, "/" + field.replace("~", "~0").replace("/", "~1"), message);
-	}
-
-	/**
-	 * Whether {@code text} holds control characters or unpaired surrogates; a multi-line field may hold line breaks
-	 * and tabs.
-	 */
-	private static boolean hasControlCharacters(String text, boolean multiLine) {
-		return InvalidProfile.unstorable(text) || text.chars()
-			.anyMatch(c -> Character.isISOControl(c) && !(multiLine && (c == '\n' || c == '\r' || c == '\t')));
 	}
 
 	private static @Nullable String maxLength(String value, int max) {

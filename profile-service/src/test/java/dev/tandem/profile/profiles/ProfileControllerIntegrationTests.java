@@ -107,6 +107,10 @@ class ProfileControllerIntegrationTests {
 		UUID userId = existingProfile("nina");
 
 		patchMe(userId, Map.of("location", "Ox\u0000ford")).expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].pointer").isEqualTo("/location")
+			.jsonPath("$.errors[0].message").isEqualTo("must not contain control characters or unpaired surrogates");
+		patchMe(userId, Map.of("location", "Ox\nford")).expectStatus().isBadRequest()
 			.expectBody().jsonPath("$.errors[0].pointer").isEqualTo("/location");
 		patchMe(userId, Map.of("bio", "line one\nline two")).expectStatus().isOk();
 	}
@@ -119,7 +123,9 @@ class ProfileControllerIntegrationTests {
 			.bodyValue("{\"bio\": \"half \\ud800 a character\"}")
 			.exchange()
 			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.errors[0].pointer").isEqualTo("/bio");
+			.expectBody()
+			.jsonPath("$.errors[0].pointer").isEqualTo("/bio")
+			.jsonPath("$.errors[0].message").isEqualTo("must not contain control characters or unpaired surrogates");
 	}
 
 	@Test
