@@ -1,8 +1,14 @@
 package dev.tandem.support.api;
 
+import java.util.Arrays;
+
+import dev.tandem.support.text.Typed;
+import dev.tandem.support.text.TypedText;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.ParameterCustomizer;
+import org.springdoc.core.customizers.PropertyCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import tools.jackson.databind.JsonNode;
 
@@ -40,5 +46,30 @@ public class ApiDocsAutoConfiguration {
 	@Bean
 	OpenApiCustomizer problemDetailsInApiDocs() {
 		return ApiDocs.problemResponses();
+	}
+
+	/**
+	 * A {@link Typed} field or parameter is described with the rule as a pattern, as springdoc does for a standard
+	 * {@code @Pattern}.
+	 */
+	@Bean
+	PropertyCustomizer typedTextPropertiesInApiDocs() {
+		return (property, type) -> {
+			if (type.getCtxAnnotations() != null
+					&& Arrays.stream(type.getCtxAnnotations()).anyMatch(Typed.class::isInstance)) {
+				property.setPattern(TypedText.PATTERN);
+			}
+			return property;
+		};
+	}
+
+	@Bean
+	ParameterCustomizer typedTextParametersInApiDocs() {
+		return (parameter, methodParameter) -> {
+			if (methodParameter.hasParameterAnnotation(Typed.class) && parameter.getSchema() != null) {
+				parameter.getSchema().setPattern(TypedText.PATTERN);
+			}
+			return parameter;
+		};
 	}
 }

@@ -15,6 +15,9 @@ public final class TypedText {
 	/** What a value that breaks the rule is told. */
 	public static final String MESSAGE = "must not contain control characters or unpaired surrogates";
 
+	/** The rule for one line as a regular expression, as API descriptions state it. */
+	public static final String PATTERN = "[^\\p{Cc}\\p{Cs}]*";
+
 	private TypedText() {
 	}
 

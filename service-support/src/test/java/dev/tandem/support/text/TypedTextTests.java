@@ -1,6 +1,7 @@
 package dev.tandem.support.text;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
@@ -58,6 +59,12 @@ class TypedTextTests {
 		assertThat(TypedText.isTyped("a\u0000b", true)).isFalse();
 		assertThat(TypedText.isTyped("a\u000bb", true)).isFalse();
 		assertThat(TypedText.isTyped("a\u0085b", true)).isFalse();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "Zoë \uD83D\uDE00", "", "a\u0000b", "a\u0085b", "a\nb", "a\uD800b", "\uDE00\uD83D" })
+	void statesTheSameRuleAsTheRegularExpressionApiDescriptionsShow(String text) {
+		assertThat(Pattern.matches(TypedText.PATTERN, text)).isEqualTo(TypedText.isTyped(text));
 	}
 
 	@Test
