@@ -316,8 +316,13 @@ class AccountsIntegrationTests {
 		String admin = users.adminToken();
 		http.get().uri("/api/users?size=ten").headers(bearer(admin)).exchange()
 			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.detail")
-			.isEqualTo("'ten' is not a valid size: expected a whole number from -2147483648 to 2147483647.");
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.title").isEqualTo("Invalid request")
+			.jsonPath("$.detail")
+			.isEqualTo("'ten' is not a valid size: expected a whole number from -2147483648 to 2147483647.")
+			.jsonPath("$.errors[0].parameter").isEqualTo("size")
+			.jsonPath("$.errors[0].message").isEqualTo("must be a whole number from -2147483648 to 2147483647");
 		http.get().uri("/api/users/not-a-uuid").headers(bearer(admin)).exchange()
 			.expectStatus().isBadRequest()
 			.expectBody().jsonPath("$.detail").isEqualTo("'not-a-uuid' is not a valid id: expected a UUID.");

@@ -189,8 +189,12 @@ class ProfileControllerIntegrationTests {
 
 		http.get().uri("/api/profiles?ids={a},zzz", id).headers(bearer(service)).exchange()
 			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.detail")
-			.isEqualTo("'" + id + ",zzz' is not a valid ids: expected values separated by commas, each a UUID.");
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.detail")
+			.isEqualTo("'" + id + ",zzz' is not a valid ids: expected values separated by commas, each a UUID.")
+			.jsonPath("$.errors[0].parameter").isEqualTo("ids")
+			.jsonPath("$.errors[0].message").isEqualTo("must be values separated by commas, each a UUID");
 	}
 
 	@Test

@@ -82,7 +82,10 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 	public record ParameterProblem(String parameter, String message) {
 	}
 
-	/** Says which value was not of its parameter's type, and what was expected: {@code 'abc' is not a valid size}. */
+	/**
+	 * Says which value was not of its parameter's type, and what was expected ({@code 'abc' is not a valid size}), as a
+	 * problem of the same type and with the same {@code errors} as a parameter that breaks a constraint.
+	 */
 	static void explainTypeMismatch(ServerWebInputException ex) {
 		MethodParameter parameter = ex.getMethodParameter();
 		if (ex.getCause() instanceof TypeMismatchException mismatch && parameter != null) {
@@ -90,8 +93,10 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 			String value = mismatch.getValue() instanceof Object[] values
 					? Arrays.stream(values).map(String::valueOf).collect(Collectors.joining(","))
 					: String.valueOf(mismatch.getValue());
-			ex.getBody().setDetail("'" + value + "' is not a valid " + nameOf(parameter) + ": expected "
-					+ expected(parameter) + ".");
+			String name = nameOf(parameter);
+			String expected = expected(parameter);
+			invalidParameters(ex.getBody(), "'" + value + "' is not a valid " + name + ": expected " + expected + ".",
+					List.of(new ParameterProblem(name, "must be " + expected)));
 		}
 	}
 
@@ -103,10 +108,14 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 				.stream()
 				.map(error -> new ParameterProblem(nameOf(result), String.valueOf(error.getDefaultMessage()))))
 			.toList();
-		ProblemDetail problem = ex.getBody();
+		invalidParameters(ex.getBody(),
+				errors.size() == 1 ? "1 parameter is invalid." : errors.size() + " parameters are invalid.", errors);
+	}
+
+	private static void invalidParameters(ProblemDetail problem, String detail, List<ParameterProblem> errors) {
 		problem.setType(INVALID_REQUEST);
 		problem.setTitle("Invalid request");
-		problem.setDetail(errors.size() == 1 ? "1 parameter is invalid." : errors.size() + " parameters are invalid.");
+		problem.setDetail(detail);
 		problem.setProperty("errors", errors);
 	}
 
