@@ -1,8 +1,8 @@
 package dev.tandem.identity.bulk;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -13,8 +13,8 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
- * The lines of an NDJSON body, split as its bytes arrive: a line ends at {@code \n} (a {@code \r} before it is
- * dropped), the last one may lack its end, and each is decoded as UTF-8 once it is whole. A line longer than the
+ * The lines of an NDJSON body, numbered from 1 and split as its bytes arrive: a line ends at {@code \n} (a {@code \r}
+ * before it is dropped), the last one may lack its end, and each is decoded as UTF-8 once it is whole. A line longer than the
  * limit is not kept: it comes out as one line marked {@link Line#tooLong()}, in its place, and the lines after it
  * follow, so that one overlong line costs that line and not the import (or its memory).
  */
@@ -25,16 +25,21 @@ final class NdjsonLines {
 
 	private final int maxBytes;
 
-	private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+	/** The bytes of the line being read, {@code size} of them; grown as a line needs, up to the limit. */
+	private byte[] current = new byte[1024];
+
+	private int size;
 
 	private boolean overflowed;
+
+	private long number;
 
 	private NdjsonLines(int maxBytes) {
 		this.maxBytes = maxBytes;
 	}
 
-	/** One line of the body: its text, or none if it was longer than the limit. */
-	record Line(String text, boolean tooLong) {
+	/** One line of the body: its number, from 1, and its text, or none if it was longer than the limit. */
+	record Line(long number, String text, boolean tooLong) {
 	}
 
 	static Flux<Line> of(Flux<DataBuffer> body) {
@@ -73,29 +78,31 @@ final class NdjsonLines {
 
 	private void append(DataBuffer buffer, int length) {
 		// One byte over the limit is kept: it may be the \r of a line end, which does not count.
-		if (overflowed || current.size() + length > maxBytes + 1) {
+		if (overflowed || size + length > maxBytes + 1) {
 			overflowed = true;
-			current.reset();
+			size = 0;
 			buffer.readPosition(buffer.readPosition() + length);
 			return;
 		}
-		byte[] bytes = new byte[length];
-		buffer.read(bytes);
-		current.write(bytes, 0, length);
+		if (size + length > current.length) {
+			current = Arrays.copyOf(current, Math.min(Math.max(current.length * 2, size + length), maxBytes + 1));
+		}
+		buffer.read(current, size, length);
+		size += length;
 	}
 
 	private Line take() {
-		byte[] bytes = current.toByteArray();
-		int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-		Line line = overflowed || length > maxBytes ? new Line("", true)
-				: new Line(new String(bytes, 0, length, StandardCharsets.UTF_8), false);
-		current.reset();
+		int length = size > 0 && current[size - 1] == '\r' ? size - 1 : size;
+		number++;
+		Line line = overflowed || length > maxBytes ? new Line(number, "", true)
+				: new Line(number, new String(current, 0, length, StandardCharsets.UTF_8), false);
+		size = 0;
 		overflowed = false;
 		return line;
 	}
 
 	/** The last line, if the body did not end with a line end. */
 	private @Nullable Line rest() {
-		return current.size() == 0 && !overflowed ? null : take();
+		return size == 0 && !overflowed ? null : take();
 	}
 }

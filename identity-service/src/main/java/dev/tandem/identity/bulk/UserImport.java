@@ -75,12 +75,10 @@ class UserImport {
 		this.clock = clock;
 	}
 
-	/** Imports the users of {@code lines}, numbered from 1, and reports what happened to each. */
+	/** Imports the users of {@code lines} and reports what happened to each, by its number. */
 	Mono<ImportReport> run(Flux<NdjsonLines.Line> lines) {
 		Tally tally = new Tally();
-		AtomicLong number = new AtomicLong();
-		return lines.map(line -> new Line(number.incrementAndGet(), line.text(), line.tooLong()))
-			.filter(line -> line.tooLong() || !line.text().isBlank())
+		return lines.filter(line -> line.tooLong() || !line.text().isBlank())
 			.buffer(BATCH_SIZE)
 			// One batch waits while one is written: the default prefetch held 32 000 lines, long enough to be promoted.
 			.concatMap(batch -> importBatch(batch, tally), 1)
@@ -92,13 +90,13 @@ class UserImport {
 			}));
 	}
 
-	private Mono<Void> importBatch(List<Line> batch, Tally tally) {
+	private Mono<Void> importBatch(List<NdjsonLines.Line> batch, Tally tally) {
 		Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
 		List<User> candidates = new ArrayList<>(batch.size());
 		Map<UUID, Long> lineOf = new HashMap<>();
 		Map<UUID, Map<String, Object>> profiles = new HashMap<>();
 		Set<String> seen = new HashSet<>();
-		for (Line line : batch) {
+		for (NdjsonLines.Line line : batch) {
 			tally.lines.incrementAndGet();
 			if (line.tooLong()) {
 				tally.reject(line.number(), "the line is longer than the " + NdjsonLines.MAX_LINE_BYTES / 1024
@@ -215,9 +213,6 @@ class UserImport {
 			throw new InvalidLine(field + " is required");
 		}
 		return value;
-	}
-
-	private record Line(long number, String text, boolean tooLong) {
 	}
 
 	private static final class InvalidLine extends RuntimeException {

@@ -41,6 +41,18 @@ class NdjsonLinesTests {
 
 		assertThat(lines).extracting(NdjsonLines.Line::tooLong).containsExactly(false, true, false, true);
 		assertThat(texts(lines)).containsExactly("short", "", "next", "");
+		assertThat(lines).extracting(NdjsonLines.Line::number).containsExactly(1L, 2L, 3L, 4L);
+	}
+
+	@Test
+	void keepsLinesLongerThanItsFirstBufferWholeUpToTheLimit() {
+		String long1 = "x".repeat(3000);
+		String atLimit = "y".repeat(5000);
+		List<NdjsonLines.Line> lines = lines(5000, long1.substring(0, 700), long1.substring(700) + "\n" + atLimit,
+				"\r\n" + "z".repeat(5001) + "\nend");
+
+		assertThat(texts(lines)).containsExactly(long1, atLimit, "", "end");
+		assertThat(lines).extracting(NdjsonLines.Line::tooLong).containsExactly(false, false, true, false);
 	}
 
 	@Test
