@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import dev.tandem.identity.WithLocalUsers;
 import dev.tandem.identity.user.DjangoPasswordEncoder;
+import dev.tandem.identity.user.PasswordHashes;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.UserEventOutbox;
 import dev.tandem.identity.user.Users;
@@ -55,8 +56,6 @@ class UserImport {
 
 	private static final Instant EARLIEST_JOINED = Instant.parse("1970-01-01T00:00:00Z");
 
-	private static final Set<String> KNOWN_HASH_IDS = Set.of("argon2", "bcrypt", "pbkdf2@SpringSecurity_v5_8");
-
 	private final Users users;
 
 	private final UserEventOutbox events;
@@ -67,12 +66,16 @@ class UserImport {
 
 	private final Clock clock;
 
-	UserImport(Users users, UserEventOutbox events, TransactionalOperator transactions, JsonMapper json, Clock clock) {
+	private final PasswordHashes hashes;
+
+	UserImport(Users users, UserEventOutbox events, TransactionalOperator transactions, JsonMapper json, Clock clock,
+			PasswordHashes hashes) {
 		this.users = users;
 		this.events = events;
 		this.transactions = transactions;
 		this.json = json;
 		this.clock = clock;
+		this.hashes = hashes;
 	}
 
 	/** Imports the users of {@code lines} and reports what happened to each, by its number. */
@@ -155,7 +158,7 @@ class UserImport {
 			.as(transactions::transactional);
 	}
 
-	private static User toUser(ImportedUser line, Instant now) {
+	private User toUser(ImportedUser line, Instant now) {
 		String username = required(line.username(), "username").strip();
 		if (!USERNAME.matcher(username).matches()) {
 			throw new InvalidLine("username must be 1 to 150 letters, digits or @/./+/-/_");
@@ -190,22 +193,19 @@ class UserImport {
 	}
 
 	/** The stored form of an imported hash, or absent when the line has none. */
-	private static @Nullable String hash(@Nullable String given) {
+	private @Nullable String hash(@Nullable String given) {
 		if (given == null || given.isBlank()) {
 			return null;
 		}
-		if (given.startsWith("pbkdf2_sha256$")) {
-			if (!DjangoPasswordEncoder.isDjangoHash(given)) {
-				throw new InvalidLine("passwordHash is not a valid Django pbkdf2_sha256 hash");
-			}
-			return "{" + DjangoPasswordEncoder.ID + "}" + given;
+		String stored = given.startsWith("pbkdf2_sha256$") ? "{" + DjangoPasswordEncoder.ID + "}" + given : given;
+		if (!hashes.verifiable(stored)) {
+			throw new InvalidLine("passwordHash must be Django's pbkdf2_sha256$... (at most "
+					+ DjangoPasswordEncoder.MAX_ITERATIONS + " iterations), or an {argon2} (at most "
+					+ PasswordHashes.MAX_ARGON2_MEMORY_KIB + " KiB, " + PasswordHashes.MAX_ARGON2_ITERATIONS
+					+ " iterations), {bcrypt} (cost 4 to " + PasswordHashes.MAX_BCRYPT_COST
+					+ ") or {pbkdf2@SpringSecurity_v5_8} hash");
 		}
-		int end = given.indexOf('}');
-		if (given.startsWith("{") && end > 1 && KNOWN_HASH_IDS.contains(given.substring(1, end))) {
-			return given;
-		}
-		throw new InvalidLine("passwordHash must be Django's pbkdf2_sha256$... or {argon2}, {bcrypt} or "
-				+ "{pbkdf2@SpringSecurity_v5_8} hash");
+		return stored;
 	}
 
 	private static String required(@Nullable String value, String field) {

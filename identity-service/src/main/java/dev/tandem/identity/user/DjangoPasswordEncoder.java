@@ -25,7 +25,7 @@ public class DjangoPasswordEncoder implements PasswordEncoder {
 	 * The most iterations a hash may ask for. Django's default is about a million (1 000 000 in Django 5.2); a hash
 	 * asking for a thousand times that would make every login attempt at its account cost minutes of CPU.
 	 */
-	static final int MAX_ITERATIONS = 10_000_000;
+	public static final int MAX_ITERATIONS = 10_000_000;
 
 	@Override
 	public String encode(CharSequence rawPassword) {
@@ -54,11 +54,15 @@ public class DjangoPasswordEncoder implements PasswordEncoder {
 		}
 	}
 
-	/** Whether {@code hash} has the form this encoder verifies, with at most {@link #MAX_ITERATIONS}. */
+	/**
+	 * Whether {@code hash} has the form this encoder verifies, with at most {@link #MAX_ITERATIONS} and a salt of
+	 * printable ASCII (Django's are letters and digits).
+	 */
 	public static boolean isDjangoHash(String hash) {
 		String[] parts = hash.split("\\$", 4);
 		return parts.length == 4 && parts[0].equals(ALGORITHM) && parts[1].matches("[0-9]{1,9}")
-				&& allowed(Integer.parseInt(parts[1])) && !parts[2].isEmpty() && parts[3].matches("[A-Za-z0-9+/=]+");
+				&& allowed(Integer.parseInt(parts[1])) && parts[2].matches("[\\x21-\\x7e]+")
+				&& parts[3].matches("[A-Za-z0-9+/=]+");
 	}
 
 	private static boolean allowed(int iterations) {

@@ -21,13 +21,20 @@ class PasswordHashing {
 	static final String CURRENT = "argon2";
 
 	@Bean
-	PasswordEncoder passwordEncoder(PasswordSettings settings) {
+	PasswordHashes passwordHashes(PasswordSettings settings) {
+		return new PasswordHashes(settings);
+	}
+
+	/** At most one hash per core at a time, and only of stored hashes within their limits ({@link PasswordHashes}). */
+	@Bean
+	PasswordEncoder passwordEncoder(PasswordSettings settings, PasswordHashes hashes) {
 		Map<String, PasswordEncoder> encoders = Map.of(
 				CURRENT, new Argon2PasswordEncoder(settings.saltLength(), settings.hashLength(), settings.parallelism(),
 						settings.memoryKib(), settings.iterations()),
 				"bcrypt", new BCryptPasswordEncoder(),
 				"pbkdf2@SpringSecurity_v5_8", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
 				DjangoPasswordEncoder.ID, new DjangoPasswordEncoder());
-		return new DelegatingPasswordEncoder(CURRENT, encoders);
+		return new BoundedPasswordEncoder(new DelegatingPasswordEncoder(CURRENT, encoders), hashes,
+				Runtime.getRuntime().availableProcessors());
 	}
 }

@@ -16,6 +16,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,11 +85,40 @@ class UserImportIntegrationTests {
 				"{\"username\":\"" + prefix + "e\",\"email\":\"" + prefix + "e@example.com\",\"lastName\":\"A\\ud800\"}",
 				"{\"username\":\"" + prefix + "f\",\"email\":\"" + prefix + "f@example.com\",\"firstName\":\"A\\ud83d\","
 						+ "\"lastName\":\"\\ude00B\"}",
+				// Text the database refuses, in a hash.
+				"{\"username\":\"" + prefix + "g\",\"email\":\"" + prefix + "g@example.com\",\"passwordHash\":\"{bcrypt}\\u0000\"}",
+				"{\"username\":\"" + prefix + "h\",\"email\":\"" + prefix + "h@example.com\",\"passwordHash\":"
+						+ "\"pbkdf2_sha256$1000$salt\\u0000$c06pyVIuO69k=\"}",
 				"{\"username\":\"" + prefix + "d\",\"email\":\"" + prefix + "d@example.com\"}") + "\n";
 
 		Map<String, Object> report = importNdjson(ndjson, users.adminToken());
 
-		assertThat(report).containsEntry("lines", 7).containsEntry("created", 1).containsEntry("rejected", 6);
+		assertThat(report).containsEntry("lines", 9).containsEntry("created", 1).containsEntry("rejected", 8);
+	}
+
+	@Test
+	void rejectsImportedHashesThatWouldMakeALoginCostTooMuchOrFail() {
+		String prefix = TestUsers.unique("costly");
+		String salt = "abcdefghijklmnopqrstuv";
+		String ndjson = String.join("\n",
+				hashLine(prefix + "a", "{bcrypt}$2a$31$" + "N".repeat(53)),
+				hashLine(prefix + "b", "{bcrypt}$2a$03$" + "N".repeat(53)),
+				hashLine(prefix + "c", "{argon2}$argon2id$v=19$m=262144,t=3,p=1$" + salt + "$" + salt + salt),
+				hashLine(prefix + "d", "{pbkdf2@SpringSecurity_v5_8}zz"),
+				hashLine(prefix + "e", "{noop}secret"),
+				hashLine(prefix + "f", "{bcrypt}" + new BCryptPasswordEncoder(4).encode(TestUsers.PASSWORD))) + "\n";
+
+		Map<String, Object> report = importNdjson(ndjson, users.adminToken());
+
+		assertThat(report).containsEntry("lines", 6).containsEntry("created", 1).containsEntry("rejected", 5);
+		assertThat((List<Map<String, Object>>) report.get("problems")).extracting(problem -> problem.get("reason"))
+			.allSatisfy(reason -> assertThat((String) reason).startsWith("passwordHash must be"));
+		users.login(prefix + "f", TestUsers.PASSWORD);
+	}
+
+	private static String hashLine(String username, String hash) {
+		return "{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.com\",\"passwordHash\":\""
+				+ hash + "\"}";
 	}
 
 	@Test
