@@ -95,10 +95,11 @@ class Accounts {
 				.as(transactions::transactional));
 	}
 
-	/** Deletes the user and writes {@code UserDeleted}; its sessions go with it. */
+	/** Deletes the user and writes {@code UserDeleted}; its sessions go with it. The last active admin stays. */
 	Mono<Void> delete(UUID id) {
 		return users.lock(id)
 			.switchIfEmpty(Mono.error(() -> new UserNotFound(id)))
+			.flatMap(user -> keepsAnAdmin(user, null).thenReturn(user))
 			.flatMap(user -> (directory == null ? Mono.<Void>empty() : directory.remove(id))
 				.then(users.delete(id))
 				.then(events.deleted(user.changed(user.email(), user.firstName(), user.lastName(), user.active(),
@@ -124,7 +125,8 @@ class Accounts {
 			}
 			// The provider first: if it refuses (an email taken there), nothing changes here. If this transaction
 			// fails after it accepted, the next sync brings the mirror in line and writes the event.
-			Mono<Void> written = (directory == null ? Mono.<Void>empty() : directory.update(after))
+			Mono<Void> written = keepsAnAdmin(before, after)
+				.then(directory == null ? Mono.<Void>empty() : directory.update(after))
 				.then(users.update(after));
 			if (!changed.isEmpty()) {
 				written = written.then(events.updated(after, changed));
@@ -138,6 +140,20 @@ class Accounts {
 			// The unique index re-checks an email change, race-safe like registration.
 			.onErrorMap(ex -> Registration.isViolationOf(ex, "users_email_key"),
 					ex -> new EmailTaken(String.valueOf(requestedEmail)));
+	}
+
+	/**
+	 * Fails with {@link LastAdmin} when {@code before} is an active admin and {@code after} (null for a deletion) is
+	 * not, and no other active admin exists.
+	 */
+	private Mono<Void> keepsAnAdmin(User before, @Nullable User after) {
+		boolean removesAnAdmin = before.active() && before.isAdmin() && (after == null || !after.active()
+				|| !after.isAdmin());
+		if (!removesAnAdmin) {
+			return Mono.empty();
+		}
+		return users.anotherActiveAdmin(before.id())
+			.flatMap(another -> another ? Mono.<Void>empty() : Mono.error(new LastAdmin(before.id())));
 	}
 
 	private static Set<String> changedFacts(User before, User after) {

@@ -23,6 +23,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Users {
 
+	/** The advisory lock key of changes that take an active admin away ("tandemAD" in ASCII, folded into a long). */
+	private static final long ADMINS_LOCK = 0x74616E64656D4144L;
+
 	private final DatabaseClient database;
 
 	Users(DatabaseClient database) {
@@ -218,6 +221,21 @@ public class Users {
 			.fetch()
 			.rowsUpdated()
 			.map(rows -> rows == 1);
+	}
+
+	/**
+	 * Whether an active admin other than {@code id} exists, asked under a lock that every such question in a
+	 * transaction holds until it ends: two admins removing each other at once cannot both see the other one.
+	 */
+	Mono<Boolean> anotherActiveAdmin(UUID id) {
+		return database.sql("select pg_advisory_xact_lock(:key)")
+			.bind("key", ADMINS_LOCK)
+			.then()
+			.then(database.sql("select exists (select 1 from users where :role = any(roles) and active and id <> :id)")
+				.bind("role", User.ADMIN)
+				.bind("id", id)
+				.map(row -> Boolean.TRUE.equals(row.get(0, Boolean.class)))
+				.one());
 	}
 
 	Mono<Boolean> anyWithRole(String role) {

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.tandem.identity.token.TokenRefused;
 import dev.tandem.identity.token.TooManyLoginAttempts;
 import dev.tandem.identity.user.EmailTaken;
+import dev.tandem.identity.user.LastAdmin;
 import dev.tandem.identity.user.UserNotFound;
 import dev.tandem.identity.user.DirectoryRefused;
 import dev.tandem.identity.user.DirectoryUnavailable;
@@ -104,6 +105,14 @@ class Problems extends InputProblems {
 				.stream()
 				.map(refusal -> new FieldProblem(refusal.field(), "/" + refusal.field(), refusal.message()))
 				.toList())
+			.build();
+	}
+
+	@ExceptionHandler
+	ErrorResponse lastAdmin(LastAdmin ex) {
+		return ErrorResponse.builder(ex, HttpStatus.CONFLICT, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/last-admin"))
+			.title("The last active admin")
 			.build();
 	}
 
