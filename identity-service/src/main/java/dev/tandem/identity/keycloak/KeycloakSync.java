@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tandem.identity.WithKeycloakUsers;
+import dev.tandem.identity.user.UnmirrorableUser;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.UserMirror;
 import dev.tandem.support.data.DataRefusals;
@@ -125,13 +126,14 @@ class KeycloakSync {
 				.filter(user -> !user.createdAt().isAfter(newest))
 				.toList();
 			tally.deferred.addAndGet(page.users().size() - settled.size());
-			// Only a refusal of the data (a username or email another user still holds) is one user's: anything
-			// else (the database or Keycloak unavailable) would fail each user alone as well, and ends the sync.
-			return mirrored(settled, tally).onErrorResume(DataRefusals::refusedAsData, failure -> {
+			// Only a refusal of the data (a username or email another user still holds, a name longer than the
+			// events carry) is one user's: anything else (the database or Keycloak unavailable) would fail each user
+			// alone as well, and ends the sync.
+			return mirrored(settled, tally).onErrorResume(KeycloakSync::oneUsersFault, failure -> {
 				log.warn("Mirroring a page of {} Keycloak users failed ({}); mirroring them one at a time",
 						settled.size(), failure.toString());
 				return Flux.fromIterable(settled).concatMap(user -> mirrored(List.of(user), tally)
-					.onErrorResume(DataRefusals::refusedAsData, refused -> {
+					.onErrorResume(KeycloakSync::oneUsersFault, refused -> {
 						tally.failed.incrementAndGet();
 						log.warn("Keycloak user {} ({}) cannot be mirrored: {}", user.id(), user.username(),
 								refused.toString());
@@ -139,6 +141,10 @@ class KeycloakSync {
 					})).then();
 			});
 		}).then();
+	}
+
+	private static boolean oneUsersFault(Throwable failure) {
+		return failure instanceof UnmirrorableUser || DataRefusals.refusedAsData(failure);
 	}
 
 	private Mono<Void> mirrored(List<UserMirror.DirectoryUser> users, Tally tally) {

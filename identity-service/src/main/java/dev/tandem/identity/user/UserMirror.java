@@ -47,11 +47,21 @@ public class UserMirror {
 		}
 		Map<UUID, DirectoryUser> given = page.stream()
 			.collect(Collectors.toMap(DirectoryUser::id, Function.identity(), (first, second) -> first));
-		return users.findAll(given.keySet()).collectMap(User::id).flatMap(known -> {
+		Mono<Set<UUID>> deleted = users.deletedAmong(given.keySet()).collect(Collectors.toSet());
+		return users.findAll(given.keySet()).collectMap(User::id).zipWith(deleted).flatMap(found -> {
+			Map<UUID, User> known = found.getT1();
 			List<User> created = new ArrayList<>();
 			List<DirectoryUser> changed = new ArrayList<>();
 			for (DirectoryUser user : given.values()) {
 				User mirrored = known.get(user.id());
+				if (mirrored == null && found.getT2().contains(user.id())) {
+					// Deleted here since the provider's page was listed: an id never lives again.
+					continue;
+				}
+				String unfit = unfit(user);
+				if (unfit != null) {
+					return Mono.error(new UnmirrorableUser(user.id(), unfit));
+				}
 				if (mirrored == null) {
 					created.add(new User(user.id(), user.username(), user.email(), null, user.firstName(),
 							user.lastName(), user.enabled(), false, List.of(), user.createdAt(), null, 1));
@@ -98,6 +108,10 @@ public class UserMirror {
 			if (changed.isEmpty()) {
 				return Mono.just(0);
 			}
+			String unfit = unfit(user);
+			if (unfit != null) {
+				return Mono.error(new UnmirrorableUser(id, unfit));
+			}
 			updating.add(id);
 			User after = new User(mirrored.id(), user.username(), user.email(), mirrored.passwordHash(),
 					user.firstName(), user.lastName(), user.enabled(), mirrored.staff(), mirrored.roles(),
@@ -131,6 +145,24 @@ public class UserMirror {
 	/** The mirrored users in id order after {@code after}, a page at a time. */
 	public Flux<User> pageAfter(@Nullable UUID after, int limit) {
 		return users.pageAfter(after, limit);
+	}
+
+	/** What of {@code user} the user events cannot carry, or null if they carry all of it. */
+	private static @Nullable String unfit(DirectoryUser user) {
+		if (longerThan(user.username(), 150) || user.username().isBlank()) {
+			return "its username must have 1 to 150 characters";
+		}
+		if (longerThan(user.email(), 254)) {
+			return "its email has more than 254 characters";
+		}
+		if (longerThan(user.firstName(), 150) || longerThan(user.lastName(), 150)) {
+			return "its first or last name has more than 150 characters";
+		}
+		return null;
+	}
+
+	private static boolean longerThan(String text, int characters) {
+		return text.codePointCount(0, text.length()) > characters;
 	}
 
 	private static Set<String> differences(User mirrored, DirectoryUser user) {

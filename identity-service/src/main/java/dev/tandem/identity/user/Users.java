@@ -174,6 +174,14 @@ public class Users {
 				.then());
 	}
 
+	/** Those of {@code ids} that were users and are deleted. */
+	Flux<UUID> deletedAmong(Collection<UUID> ids) {
+		return database.sql("select id from deleted_users where id = any(:ids::uuid[])")
+			.bind("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+			.map(row -> row.get(0, UUID.class))
+			.all();
+	}
+
 	/** The users with the given ids that exist. */
 	Flux<User> findAll(Collection<UUID> ids) {
 		return database.sql("select * from users where id = any(:ids::uuid[])")

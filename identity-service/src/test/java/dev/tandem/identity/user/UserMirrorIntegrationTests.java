@@ -112,6 +112,40 @@ class UserMirrorIntegrationTests {
 		assertThat(updatedEventsOf(alice.id())).isZero();
 	}
 
+	@Test
+	void neverBringsBackAUserDeletedSinceTheProvidersPageWasListed() {
+		UserMirror.DirectoryUser listed = given(TestUsers.unique("lazarus"), "lazarus");
+		sync(listed);
+		// The user is deleted here (and in the provider) while a sync still holds a page listed before.
+		users.delete(listed.id()).as(transactions::transactional).block();
+		long eventsBefore = eventsOf(listed.id());
+
+		UserMirror.Mirrored mirrored = sync(listed);
+
+		assertThat(mirrored.created()).isZero();
+		assertThat(users.findById(listed.id()).blockOptional()).isEmpty();
+		assertThat(eventsOf(listed.id())).isEqualTo(eventsBefore);
+	}
+
+	@Test
+	void refusesAUserWhoseNamesAreLongerThanTheEventsCarryAndChangesNothing() {
+		UserMirror.DirectoryUser longNamed = new UserMirror.DirectoryUser(UUID.randomUUID(), TestUsers.unique("long"),
+				TestUsers.unique("long") + "@example.com", "Ann", "L".repeat(151), true, Instant.parse("2026-01-01T00:00:00Z"));
+		provider.put(longNamed.id(), longNamed);
+		assertThatThrownBy(() -> sync(longNamed)).isInstanceOf(UnmirrorableUser.class)
+			.hasMessageContaining("first or last name has more than 150 characters");
+		assertThat(users.findById(longNamed.id()).blockOptional()).isEmpty();
+		assertThat(eventsOf(longNamed.id())).isZero();
+
+		UserMirror.DirectoryUser fitting = given(TestUsers.unique("renamed"), "renamed");
+		sync(fitting);
+		UserMirror.DirectoryUser renamed = given(fitting, "r".repeat(151), fitting.email());
+		assertThatThrownBy(() -> sync(renamed)).isInstanceOf(UnmirrorableUser.class)
+			.hasMessageContaining("username must have 1 to 150 characters");
+		assertThat(users.findById(fitting.id()).block().username()).isEqualTo(fitting.username());
+		assertThat(updatedEventsOf(fitting.id())).isZero();
+	}
+
 	private UserMirror.DirectoryUser given(String username, String firstName) {
 		return given(new UserMirror.DirectoryUser(UUID.randomUUID(), username, username + "@example.com", firstName,
 				"Mirrored", true, Instant.parse("2026-01-01T00:00:00Z")), username, username + "@example.com");
@@ -127,6 +161,14 @@ class UserMirrorIntegrationTests {
 	private UserMirror.Mirrored sync(UserMirror.DirectoryUser... page) {
 		return mirror.mirror(List.of(page), id -> Mono.justOrEmpty(provider.get(id)))
 			.as(transactions::transactional)
+			.block();
+	}
+
+	private long eventsOf(UUID id) {
+		return database.sql("select count(*) from outbox where subject = :id")
+			.bind("id", id.toString())
+			.map(row -> row.get(0, Long.class))
+			.one()
 			.block();
 	}
 
