@@ -126,6 +126,9 @@ class Accounts {
 			// The provider first: if it refuses (an email taken there), nothing changes here. If this transaction
 			// fails after it accepted, the next sync brings the mirror in line and writes the event.
 			Mono<Void> written = keepsAnAdmin(before, after)
+				.then(directory != null || before.email().equalsIgnoreCase(after.email()) ? Mono.<Void>empty()
+						: users.loginTaken(after.email(), id)
+							.flatMap(taken -> taken ? Mono.<Void>error(new EmailTaken(after.email())) : Mono.<Void>empty()))
 				.then(directory == null ? Mono.<Void>empty() : directory.update(after))
 				.then(users.update(after));
 			if (!changed.isEmpty()) {

@@ -78,7 +78,11 @@ class Registration {
 			Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
 			User user = new User(UUID.randomUUID(), username, email, hash, blankIfNull(request.firstName()),
 					blankIfNull(request.lastName()), true, false, roles, now, null, 1);
-			return users.insert(user)
+			// A username that is someone's email, or an email that is someone's username, would make one login name
+			// two users.
+			return users.loginTaken(username, null)
+				.flatMap(taken -> taken ? Mono.error(new UsernameTaken(username)) : users.loginTaken(email, null))
+				.flatMap(taken -> taken ? Mono.<Void>error(new EmailTaken(email)) : users.insert(user))
 				.then(events.created(user, request.profile()))
 				.thenReturn(user)
 				.as(transactions::transactional);

@@ -174,6 +174,17 @@ public class Users {
 				.then());
 	}
 
+	/** Whether a user other than {@code except} logs in with {@code login} as its username or email. */
+	Mono<Boolean> loginTaken(String login, @Nullable UUID except) {
+		return database.sql("""
+				select exists (select 1 from users where (lower(username) = lower(:login) or lower(email) = lower(:login))
+				                                     and id is distinct from :except)""")
+			.bind("login", login)
+			.bind("except", Parameter.fromOrEmpty(except, UUID.class))
+			.map(row -> Boolean.TRUE.equals(row.get(0, Boolean.class)))
+			.one();
+	}
+
 	/** Those of {@code ids} that were users and are deleted. */
 	Flux<UUID> deletedAmong(Collection<UUID> ids) {
 		return database.sql("select id from deleted_users where id = any(:ids::uuid[])")
@@ -201,12 +212,14 @@ public class Users {
 
 	/**
 	 * Finds the user a login names: a username or an email address, case-insensitively (seed 003's
-	 * {@code USERNAME_FIELD}). A username match wins over an email match.
+	 * {@code USERNAME_FIELD}). Should it name two users, one by username and another by email (registration refuses
+	 * that, but imported users and two registrations at once may have it), the one who joined first wins: a user
+	 * who took someone's email as a username later cannot catch that person's logins.
 	 */
 	public Mono<User> findByLogin(String login) {
 		return database.sql("""
 				select * from users where lower(username) = lower(:login) or lower(email) = lower(:login)
-				order by (lower(username) = lower(:login)) desc limit 1""")
+				order by date_joined, id limit 1""")
 			.bind("login", login)
 			.map(Users::read)
 			.one();

@@ -21,6 +21,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -151,6 +152,29 @@ class TokenEndpointIntegrationTests {
 	@Test
 	void answersALoginWithAControlCharacterAsAnUnknownUser() {
 		assertThat(refusal(Map.of("grant_type", "password", "username", "alice\u0000", "password", "whatever it is")))
+			.containsEntry("error", "invalid_grant");
+	}
+
+	@Test
+	void givesALoginThatNamesTwoUsersToTheOneWhoJoinedFirst() throws Exception {
+		String victim = TestUsers.unique("kim");
+		UUID victimId = users.register(victim);
+		// Registration refuses a username that is someone's email; an import does not ask, so it can make one.
+		String taker = victim + "@example.com";
+		http.post().uri("/api/admin/users/import").headers(headers -> headers.setBearerAuth(users.adminToken()))
+			.contentType(MediaType.parseMediaType("application/x-ndjson"))
+			.bodyValue("{\"username\":\"" + taker + "\",\"email\":\"" + TestUsers.unique("taker")
+					+ "@example.com\",\"passwordHash\":\"{bcrypt}" + new BCryptPasswordEncoder(4).encode("taker's password")
+					+ "\"}\n")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.created").isEqualTo(1);
+
+		Map<String, Object> login = users.login(victim + "@example.com", TestUsers.PASSWORD);
+
+		assertThat(SignedJWT.parse((String) login.get("access_token")).getJWTClaimsSet().getSubject())
+			.isEqualTo(victimId.toString());
+		assertThat(refusal(Map.of("grant_type", "password", "username", taker, "password", "taker's password")))
 			.containsEntry("error", "invalid_grant");
 	}
 

@@ -182,6 +182,25 @@ class AccountsIntegrationTests {
 	}
 
 	@Test
+	void refusesAnEmailThatIsAnotherUsersUsername() {
+		String emailShaped = TestUsers.unique("hal") + "@example.org";
+		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("username", emailShaped, "email", TestUsers.unique("hal") + "@example.com", "password",
+					TestUsers.PASSWORD))
+			.exchange()
+			.expectStatus().isCreated();
+		String name = TestUsers.unique("ivy");
+		UUID id = users.register(name);
+
+		http.patch().uri("/api/users/me").headers(bearer(users.accessToken(name)))
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("email", emailShaped))
+			.exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/email-taken");
+		assertThat(events(id)).hasSize(1);
+	}
+
+	@Test
 	void changesThePasswordAndEndsEverySession() {
 		String name = TestUsers.unique("dave");
 		users.register(name);

@@ -171,6 +171,27 @@ class RegistrationIntegrationTests {
 	}
 
 	@Test
+	void refusesAUsernameThatIsSomeonesEmailAndAnEmailThatIsSomeonesUsername() {
+		String name = unique("fay");
+		String emailShaped = name + "@example.org";
+		register(Map.of("username", emailShaped, "email", name + "@example.com", "password", "long enough password"))
+			.expectStatus().isCreated();
+
+		register(Map.of("username", unique("mallory"), "email", emailShaped.toUpperCase(), "password",
+				"long enough password"))
+			.expectStatus().isEqualTo(HttpStatus.CONFLICT)
+			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/email-taken");
+		register(Map.of("username", name + "@example.com", "email", unique("mallory") + "@example.com", "password",
+				"long enough password"))
+			.expectStatus().isEqualTo(HttpStatus.CONFLICT)
+			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/username-taken");
+		// One's own username and email may be the same.
+		String same = unique("gil") + "@example.com";
+		register(Map.of("username", same, "email", same, "password", "long enough password"))
+			.expectStatus().isCreated();
+	}
+
+	@Test
 	void concurrentRegistrationsOfOneUsernameCreateOneUser() throws Exception {
 		String name = unique("erin");
 		ExecutorService pool = Executors.newFixedThreadPool(8);
