@@ -146,7 +146,8 @@ class TokenEndpoint {
 					.orElse("login:" + login.toLowerCase(java.util.Locale.ROOT));
 				String hash = user.map(User::passwordHash).orElse(null);
 				return throttle.attempt(account, address).flatMap(slowDown -> Mono
-					.fromCallable(() -> verify(password, hash)).subscribeOn(Schedulers.boundedElastic())
+					.fromCallable(() -> verify(password, hash, user.filter(User::active).isPresent()))
+					.subscribeOn(Schedulers.boundedElastic())
 					.flatMap(newHash -> {
 						if (newHash.isEmpty() || user.isEmpty() || !user.get().active() || hash == null) {
 							// One answer for every failure: no way to learn which accounts exist or are inactive.
@@ -165,13 +166,15 @@ class TokenEndpoint {
 
 	/**
 	 * Checks the password against the stored hash (or, for an unknown user, a hash nobody's password matches, at the
-	 * same cost), and answers the hash to keep: the stored one, or a new one when the stored one is of an older kind.
+	 * same cost), and answers the hash to keep: the stored one, or a new one when the stored one is of an older kind
+	 * and the user active (an inactive user is refused anyway, and the second hash would make the right password of
+	 * an inactive account slower to refuse than a wrong one).
 	 */
-	private Optional<String> verify(String password, @Nullable String hash) {
+	private Optional<String> verify(String password, @Nullable String hash, boolean active) {
 		if (!passwords.matches(password, hash == null ? absentPasswordHash : hash) || hash == null) {
 			return Optional.empty();
 		}
-		return Optional.of(passwords.upgradeEncoding(hash) ? passwords.encode(password) : hash);
+		return Optional.of(active && passwords.upgradeEncoding(hash) ? passwords.encode(password) : hash);
 	}
 
 	/**
