@@ -107,9 +107,12 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 			.flatMap(result -> result.getResolvableErrors()
 				.stream()
 				.map(error -> new ParameterProblem(nameOf(result), String.valueOf(error.getDefaultMessage()))))
+			// A list's values break a rule each (?ids=,, two empty ids): the parameter is named once per rule.
+			.distinct()
 			.toList();
+		long parameters = errors.stream().map(ParameterProblem::parameter).distinct().count();
 		invalidParameters(ex.getBody(),
-				errors.size() == 1 ? "1 parameter is invalid." : errors.size() + " parameters are invalid.", errors);
+				parameters == 1 ? "1 parameter is invalid." : parameters + " parameters are invalid.", errors);
 	}
 
 	private static void invalidParameters(ProblemDetail problem, String detail, List<ParameterProblem> errors) {
