@@ -54,9 +54,11 @@ class ExhaustedConnectionPoolIntegrationTests {
 			Flux.fromIterable(held).concatMap(Connection::close).blockLast();
 		}
 
-		// With connections free again, the same request reaches the database: no profile for this user.
+		// With connections free again, the same request reaches the database: no profile for this user, and
+		// identity-service, which would know whether there should be one, is not configured here.
 		patient.get().uri("/api/profiles/me").headers(headers -> headers.setBearerAuth(token)).exchange()
-			.expectStatus().isNotFound();
+			.expectStatus().isEqualTo(503)
+			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/identity-unavailable");
 	}
 
 	/** Takes every connection the pool has left, and those it may still open. */

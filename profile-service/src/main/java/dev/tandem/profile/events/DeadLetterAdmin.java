@@ -7,7 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.tandem.events.user.UserEvents;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,6 +29,8 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -34,7 +39,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The dead-letter topic for admins: list what is in it and why, and replay it onto the original topic once the
  * cause is fixed. Replay remembers how far it got (consumer group {@code profile-service-dlt-replay}), so each dead
- * letter is replayed once; one that fails again comes back to the dead-letter topic as a new record.
+ * letter is replayed once; one that fails again comes back to the dead-letter topic as a new record. One replay at a
+ * time across all replicas: it holds a PostgreSQL advisory lock, and a second one meanwhile is refused (409) rather
+ * than sending the same dead letters again. While Kafka does not answer, both answer 503 with {@code Retry-After}.
  */
 @RestController
 @RequestMapping("/api/admin/dead-letters")
@@ -50,9 +57,16 @@ class DeadLetterAdmin {
 
 	private final KafkaTemplate<String, byte[]> kafka;
 
-	DeadLetterAdmin(KafkaProperties kafkaProperties, KafkaTemplate<String, byte[]> kafka) {
+	private final DatabaseClient database;
+
+	private final TransactionalOperator transactions;
+
+	DeadLetterAdmin(KafkaProperties kafkaProperties, KafkaTemplate<String, byte[]> kafka, DatabaseClient database,
+			TransactionalOperator transactions) {
 		this.kafkaProperties = kafkaProperties;
 		this.kafka = kafka;
+		this.database = database;
+		this.transactions = transactions;
 	}
 
 	/** The dead letters not yet replayed (the first 1000), oldest first per partition. */
@@ -61,13 +75,43 @@ class DeadLetterAdmin {
 		return Mono.fromCallable(() -> read(false)).subscribeOn(Schedulers.boundedElastic());
 	}
 
-	/** Puts every dead letter not yet replayed back on its original topic, byte for byte. */
+	/**
+	 * Puts every dead letter not yet replayed back on its original topic, byte for byte; refused with
+	 * {@link ReplayInProgress} while another replay runs.
+	 */
 	@PostMapping("/replay")
 	Mono<Replayed> replay() {
-		return Mono.fromCallable(() -> new Replayed(read(true).size())).subscribeOn(Schedulers.boundedElastic());
+		// A transaction's advisory lock, keyed apart from the users' (hashes of their ids): it ends with the
+		// transaction, which runs to its end even if the caller hangs up, so no replay leaves it behind.
+		return database.sql("select pg_try_advisory_xact_lock(hashtextextended(:key, 0)) as locked")
+			.bind("key", REPLAY_GROUP)
+			.map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+			.one()
+			.flatMap(locked -> locked
+					? Mono.fromCallable(() -> new Replayed(read(true).size())).subscribeOn(Schedulers.boundedElastic())
+					: Mono.error(new ReplayInProgress()))
+			.as(transactions::transactional);
 	}
 
-	private List<DeadLetterView> read(boolean replay) throws Exception {
+	/** The dead letters not yet replayed, put back on their topic if {@code replay}; fails with KafkaUnavailable. */
+	private List<DeadLetterView> read(boolean replay) {
+		try {
+			return readOrFail(replay);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new KafkaUnavailable(ex);
+		}
+		catch (ExecutionException ex) {
+			throw new KafkaUnavailable(ex.getCause() != null ? ex.getCause() : ex);
+		}
+		catch (KafkaException | org.springframework.kafka.KafkaException | TimeoutException ex) {
+			throw new KafkaUnavailable(ex);
+		}
+	}
+
+	private List<DeadLetterView> readOrFail(boolean replay)
+			throws InterruptedException, ExecutionException, TimeoutException {
 		Map<String, Object> config = new HashMap<>(kafkaProperties.buildConsumerProperties());
 		config.put(ConsumerConfig.GROUP_ID_CONFIG, REPLAY_GROUP);
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import dev.tandem.profile.security.IdentitySettings;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +33,8 @@ public class IdentityClient {
 
 	private static final String REGISTRATION = "identity";
 
+	private static final Logger log = LoggerFactory.getLogger(IdentityClient.class);
+
 	private final @Nullable WebClient http;
 
 	private final Duration timeout;
@@ -38,6 +42,8 @@ public class IdentityClient {
 	IdentityClient(IdentitySettings settings, WebClient.Builder builder) {
 		this.timeout = settings.timeout();
 		if (!StringUtils.hasText(settings.clientSecret())) {
+			log.warn("No client secret for identity-service (tandem.identity.client-secret): a profile not there yet is "
+					+ "answered 503, and reconciliation cannot run");
 			this.http = null;
 			return;
 		}
@@ -59,12 +65,10 @@ public class IdentityClient {
 		this.http = builder.clone().baseUrl(settings.baseUrl().toString()).filter(oauth).build();
 	}
 
-	/** Whether a client secret is configured, so the internal API can be called at all. */
-	public boolean isConfigured() {
-		return http != null;
-	}
-
-	/** One user's facts; empty when identity-service has no such user. */
+	/**
+	 * One user's facts; empty when identity-service has no such user. Fails with {@link IdentityUnavailable} when it
+	 * cannot be asked, a missing client secret included.
+	 */
 	public Mono<UserFacts> user(UUID userId) {
 		return Mono.defer(() -> client().get()
 			.uri("/internal/users/{id}", userId)

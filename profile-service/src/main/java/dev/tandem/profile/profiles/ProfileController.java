@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
 import dev.tandem.support.web.VersionTags;
@@ -39,6 +40,9 @@ class ProfileController {
 
 	static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
+	/** What a batch read's ids must be: the same words as for an id that is no UUID. */
+	private static final String EACH_A_UUID = "must be values separated by commas, each a UUID";
+
 	private final ProfileLookup lookup;
 
 	private final Profiles profiles;
@@ -70,7 +74,9 @@ class ProfileController {
 	 * display name or email, a page at a time; with {@code incomplete=true} only profiles missing a required field.
 	 */
 	@GetMapping
-	Mono<ProfilePage> profiles(@RequestParam(required = false) @Size(max = 100) @Nullable List<UUID> ids,
+	Mono<ProfilePage> profiles(
+			// An empty id in the list (?ids=, or ?ids=<id>,) converts to null: refused, like an id that is no UUID.
+			@RequestParam(required = false) @Size(max = 100) @Nullable List<@NotNull(message = EACH_A_UUID) UUID> ids,
 			@RequestParam(defaultValue = "") @Size(max = 150) String q,
 			@RequestParam(defaultValue = "false") boolean incomplete,
 			@RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
@@ -135,7 +141,9 @@ class ProfileController {
 	@PatchMapping(path = "/{userId}", consumes = { MERGE_PATCH_JSON, "application/json" })
 	Mono<ResponseEntity<ProfileView>> change(@PathVariable UUID userId, @RequestBody JsonNode patch,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch) {
-		return editing.patch(userId, patch, ifMatch)
+		// As for the own profile: right after sign-up the profile may not be there yet.
+		return lookup.find(userId)
+			.flatMap(current -> editing.patch(current, patch, ifMatch))
 			.doOnNext(profile -> updates.increment())
 			.map(profile -> withEtag(profile, ProfileView.of(profile, schema)));
 	}

@@ -15,7 +15,9 @@ import org.springframework.stereotype.Service;
  * Finds a profile, and when there is none yet asks identity-service whether the user exists: a client that
  * registers and at once reads its profile must not see 404 because the event is still in flight (seed 002's
  * {@code get_or_create}). The profile is then created on the spot with the consumer's own idempotent statement, so
- * the event that arrives later changes nothing. When identity-service cannot be asked, the answer is 503, not 404.
+ * the event that arrives later changes nothing. When identity-service cannot be asked (unreachable, too slow, or no
+ * client secret configured to ask it with), the answer is 503, not 404: only identity-service can say there is no
+ * such user.
  */
 @Service
 public class ProfileLookup {
@@ -38,7 +40,7 @@ public class ProfileLookup {
 	 */
 	public Mono<Profile> find(UUID userId) {
 		return profiles.findById(userId)
-			.switchIfEmpty(Mono.defer(() -> identity.isConfigured() ? createFromIdentity(userId) : Mono.empty()))
+			.switchIfEmpty(Mono.defer(() -> createFromIdentity(userId)))
 			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)));
 	}
 

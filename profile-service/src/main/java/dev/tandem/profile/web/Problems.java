@@ -7,6 +7,8 @@ import dev.tandem.profile.avatars.AvatarProcessingBusy;
 import dev.tandem.profile.avatars.AvatarTooLarge;
 import dev.tandem.profile.avatars.InvalidAvatar;
 import dev.tandem.profile.avatars.UnsupportedAvatarType;
+import dev.tandem.profile.events.KafkaUnavailable;
+import dev.tandem.profile.events.ReplayInProgress;
 import dev.tandem.profile.identity.IdentityUnavailable;
 import dev.tandem.profile.profiles.InvalidProfile;
 import dev.tandem.profile.profiles.NotAUser;
@@ -16,11 +18,9 @@ import dev.tandem.support.web.TryAgainLater;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-
-import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -58,6 +58,19 @@ class Problems extends InputProblems {
 				ex.getMessage());
 	}
 
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> kafkaUnavailable(KafkaUnavailable ex) {
+		return TryAgainLater.problem("https://tandem.dev/problems/kafka-unavailable", "Kafka unavailable",
+				ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ErrorResponse replayInProgress(ReplayInProgress ex) {
+		return ErrorResponse.builder(ex, HttpStatus.CONFLICT, ex.getMessage())
+			.type(URI.create("https://tandem.dev/problems/replay-in-progress"))
+			.title("Replay in progress")
+			.build();
+	}
 
 	@ExceptionHandler
 	ErrorResponse invalidAvatar(InvalidAvatar ex) {

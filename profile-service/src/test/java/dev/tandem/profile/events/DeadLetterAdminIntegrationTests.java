@@ -10,15 +10,20 @@ import dev.tandem.events.user.UserCreated;
 import dev.tandem.events.user.UserEvents;
 import dev.tandem.profile.ProfileIntegrationTest;
 import dev.tandem.profile.TestIssuer;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -36,6 +41,9 @@ class DeadLetterAdminIntegrationTests {
 
 	@Autowired
 	EmbeddedKafkaBroker kafka;
+
+	@Autowired
+	ConnectionFactory connections;
 
 	@Test
 	void listsDeadLettersWithTheirReasonAndReplaysThemOntoTheTopic() throws Exception {
@@ -70,6 +78,34 @@ class DeadLetterAdminIntegrationTests {
 		http.get().uri("/api/admin/dead-letters").headers(h -> h.setBearerAuth(TestIssuer.userToken(UUID.randomUUID())))
 			.exchange()
 			.expectStatus().isForbidden();
+	}
+
+	@Test
+	void refusesASecondReplayWhileOneIsUnderway() {
+		String admin = TestIssuer.userToken(UUID.randomUUID(), "admin");
+		// A replay under way, on another replica say, holds the replay's lock: here this test does.
+		Connection otherReplica = Mono.from(connections.create()).block(Duration.ofSeconds(10));
+		try {
+			replayLock(otherReplica, "pg_advisory_lock");
+
+			http.post().uri("/api/admin/dead-letters/replay").headers(h -> h.setBearerAuth(admin)).exchange()
+				.expectStatus().isEqualTo(409)
+				.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/replay-in-progress");
+		}
+		finally {
+			// A pooled connection: it goes back without the lock.
+			replayLock(otherReplica, "pg_advisory_unlock");
+			Mono.from(otherReplica.close()).block(Duration.ofSeconds(10));
+		}
+		http.post().uri("/api/admin/dead-letters/replay").headers(h -> h.setBearerAuth(admin)).exchange()
+			.expectStatus().isOk();
+	}
+
+	private static void replayLock(Connection connection, String function) {
+		Flux.from(connection.createStatement("select " + function + "(hashtextextended($1, 0))")
+			.bind("$1", DeadLetterAdmin.REPLAY_GROUP)
+			.execute()).flatMap(result -> result.map((row, metadata) -> row.get(0))).blockLast(Duration.ofSeconds(10));
 	}
 
 	private List<Map<String, Object>> lettersFor(String key, String token) {

@@ -14,6 +14,8 @@ import dev.tandem.profile.TestIssuer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -30,6 +32,9 @@ class ProfileControllerIntegrationTests {
 
 	@Autowired
 	Profiles profiles;
+
+	@Autowired
+	HealthEndpointGroups health;
 
 	@Test
 	void servesUsersTheirWholeProfileWithItsVersionAsETag() {
@@ -129,7 +134,7 @@ class ProfileControllerIntegrationTests {
 	}
 
 	@Test
-	void exposesItsMetricsAndIsReadyOnlyWithDatabaseAndKafka() {
+	void exposesItsMetricsAndIsReadyWithItsDatabaseWhateverKafkaDoes() {
 		http.get().uri("/actuator/prometheus").exchange()
 			.expectStatus().isOk()
 			.expectBody(String.class)
@@ -140,6 +145,13 @@ class ProfileControllerIntegrationTests {
 			.expectBody()
 			.jsonPath("$.status").isEqualTo("UP");
 		http.get().uri("/readyz").exchange().expectStatus().isOk();
+		// Kafka counts in the overall health only: a broker outage takes no replica out of the load balancer
+		// (KafkaOutageIntegrationTests shows it with no broker at all), and restarts none.
+		HealthEndpointGroup readiness = health.get("readiness");
+		assertThat(readiness.isMember("r2dbc")).isTrue();
+		assertThat(readiness.isMember("kafka")).isFalse();
+		assertThat(health.get("liveness").isMember("kafka")).isFalse();
+		assertThat(health.getPrimary().isMember("kafka")).isTrue();
 	}
 
 	@Test
@@ -195,6 +207,27 @@ class ProfileControllerIntegrationTests {
 			.isEqualTo("'" + id + ",zzz' is not a valid ids: expected values separated by commas, each a UUID.")
 			.jsonPath("$.errors[0].parameter").isEqualTo("ids")
 			.jsonPath("$.errors[0].message").isEqualTo("must be values separated by commas, each a UUID");
+	}
+
+	@Test
+	void refusesAnEmptyIdInABatchRead() {
+		String service = TestIssuer.token(claims -> claims.subject("search-service").claim("scope", "profiles:read"));
+
+		http.get().uri("/api/profiles?ids={a},", UUID.randomUUID()).headers(bearer(service)).exchange()
+			.expectStatus().isBadRequest()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.errors.length()").isEqualTo(1)
+			.jsonPath("$.errors[0].parameter").isEqualTo("ids")
+			.jsonPath("$.errors[0].message").isEqualTo("must be values separated by commas, each a UUID");
+		http.get().uri("/api/profiles?ids=,").headers(bearer(service)).exchange()
+			.expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.detail").isEqualTo("1 parameter is invalid.")
+			.jsonPath("$.errors.length()").isEqualTo(1)
+			.jsonPath("$.errors[0].parameter").isEqualTo("ids");
 	}
 
 	@Test
@@ -325,16 +358,16 @@ class ProfileControllerIntegrationTests {
 	}
 
 	@Test
-	void answersNotFoundAsAProblemWhenThereIsNoProfile() {
-		UUID userId = UUID.randomUUID();
-
-		http.get().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
+	void answersServiceUnavailableForAMissingProfileWhenIdentityServiceIsNotConfigured() {
+		// No client secret here: whether the user exists cannot be known, so no 404 (ProfileLookupIntegrationTests
+		// has identity-service say there is no such user).
+		http.get().uri("/api/profiles/{id}", UUID.randomUUID()).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
 			.exchange()
-			.expectStatus().isNotFound()
+			.expectStatus().isEqualTo(503)
+			.expectHeader().exists(HttpHeaders.RETRY_AFTER)
 			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/profile-not-found")
-			.jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(userId.toString()));
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/identity-unavailable");
 	}
 
 	@Test

@@ -1,39 +1,146 @@
 package dev.tandem.profile.profiles;
 
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import dev.tandem.profile.ProfileIntegrationTest;
 import dev.tandem.profile.TestIssuer;
+import dev.tandem.profile.identity.UserFacts;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * A profile that is not there yet is looked up at identity-service; when that cannot be asked, the answer is 503
- * with Retry-After, never a 404 that would tell a just-registered user they have no profile. (With identity-service
- * up, the end-to-end tests show the profile created on the spot.)
+ * A profile that is not there yet is looked up at identity-service: a user it knows gets the profile on the spot,
+ * whether they read it or an admin changes it; a user it does not know is a 404; and when it cannot be asked, the
+ * answer is 503 with Retry-After, never a 404 that would tell a just-registered user they have no profile.
+ * identity-service's internal API is played by a small HTTP server that answers as the real one does.
  */
 @ProfileIntegrationTest
-@TestPropertySource(properties = { "tandem.identity.base-url=http://127.0.0.1:9", "tandem.identity.client-secret=s3cret",
-		"tandem.identity.timeout=1s" })
 class ProfileLookupIntegrationTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** The users identity-service knows, without a profile here: their events have not arrived. */
+	private static final Map<String, UserFacts> users = new ConcurrentHashMap<>();
+
+	/** Users identity-service fails to answer for, as while it is overloaded. */
+	private static final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+	private static final DisposableServer identity = HttpServer.create()
+		.host("127.0.0.1")
+		.port(0)
+		.route(routes -> routes
+			.post("/oauth2/token", (request, response) -> request.receive().then().then(Mono.defer(() -> Mono.from(response
+				.header("Content-Type", "application/json")
+				.sendString(Mono.just("{\"access_token\":\"internal\",\"token_type\":\"Bearer\",\"expires_in\":3600}"))))))
+			.get("/internal/users/{id}", (request, response) -> {
+				String id = request.param("id");
+				UserFacts user = users.get(id);
+				if (user != null) {
+					return response.header("Content-Type", "application/json")
+						.sendString(Mono.fromSupplier(() -> JSON.writeValueAsString(user)));
+				}
+				return response.status(failing.contains(id) ? 503 : 404).send();
+			}))
+		.bindNow();
+
+	@DynamicPropertySource
+	static void identityService(DynamicPropertyRegistry properties) {
+		properties.add("tandem.identity.base-url", () -> "http://127.0.0.1:" + identity.port());
+		properties.add("tandem.identity.client-secret", () -> "s3cret");
+		properties.add("tandem.identity.timeout", () -> "1s");
+	}
+
+	@AfterAll
+	static void stopIdentityService() {
+		identity.disposeNow();
+	}
 
 	@Autowired
 	WebTestClient http;
 
+	@Autowired
+	Profiles profiles;
+
+	@Test
+	void createsTheProfileOfAKnownUserAtTheFirstRead() {
+		UUID userId = knownUser("alma");
+
+		http.get().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId))).exchange()
+			.expectStatus().isOk()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
+			.expectBody()
+			.jsonPath("$.username").isEqualTo("alma")
+			.jsonPath("$.displayName").isEqualTo("Alma Reyes");
+	}
+
+	@Test
+	void letsAnAdminChangeAProfileWhoseEventHasNotArrivedYet() {
+		UUID userId = knownUser("bea");
+
+		http.patch().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID(), "admin")))
+			.contentType(MediaType.parseMediaType("application/merge-patch+json"))
+			.bodyValue(Map.of("bio", "Set up by support"))
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.username").isEqualTo("bea")
+			.jsonPath("$.bio").isEqualTo("Set up by support");
+
+		assertThat(profiles.findById(userId).block().bio()).isEqualTo("Set up by support");
+	}
+
+	@Test
+	void answersNotFoundAsAProblemForAUserIdentityServiceDoesNotKnow() {
+		UUID userId = UUID.randomUUID();
+
+		http.get().uri("/api/profiles/{id}", userId).headers(bearer(TestIssuer.userToken(UUID.randomUUID())))
+			.exchange()
+			.expectStatus().isNotFound()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/profile-not-found")
+			.jsonPath("$.detail").value(detail -> assertThat((String) detail).contains(userId.toString()));
+	}
+
 	@Test
 	void answersServiceUnavailableWhenIdentityServiceCannotBeAsked() {
 		UUID userId = UUID.randomUUID();
+		failing.add(userId.toString());
 
-		http.get().uri("/api/profiles/me").headers(h -> h.setBearerAuth(TestIssuer.userToken(userId))).exchange()
+		http.get().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId))).exchange()
 			.expectStatus().isEqualTo(503)
 			.expectHeader().exists(HttpHeaders.RETRY_AFTER)
 			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody().jsonPath("$.type").isEqualTo("https://tandem.dev/problems/identity-unavailable");
+	}
+
+	private static UUID knownUser(String username) {
+		UUID userId = UUID.randomUUID();
+		String firstName = username.substring(0, 1).toUpperCase() + username.substring(1);
+		users.put(userId.toString(),
+				new UserFacts(userId, 1, username, username + "@example.com", firstName, "Reyes", true));
+		return userId;
+	}
+
+	private static Consumer<HttpHeaders> bearer(String token) {
+		return headers -> headers.setBearerAuth(token);
 	}
 
 }
