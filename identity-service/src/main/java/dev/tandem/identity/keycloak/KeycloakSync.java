@@ -16,11 +16,7 @@ import dev.tandem.identity.user.UnmirrorableUser;
 import dev.tandem.identity.user.User;
 import dev.tandem.identity.user.UserMirror;
 import dev.tandem.support.data.DataRefusals;
-import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
-import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.ConnectionFactoryOptions;
+import dev.tandem.support.data.SessionLocks;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +67,7 @@ class KeycloakSync {
 
 	private final Clock clock;
 
-	private final ConnectionFactory lockConnections;
+	private final SessionLocks locks;
 
 	KeycloakSync(KeycloakDirectory directory, UserMirror mirror, TransactionalOperator transactions,
 			KeycloakSettings settings, Clock clock, R2dbcConnectionDetails connectionDetails) {
@@ -80,21 +76,14 @@ class KeycloakSync {
 		this.transactions = transactions;
 		this.settings = settings;
 		this.clock = clock;
-		ConnectionFactoryOptions options = connectionDetails.getConnectionFactoryOptions();
-		ConnectionFactoryOptions.Builder direct = options.mutate()
-			.option(PostgresqlConnectionFactoryProvider.TCP_KEEPALIVE, true);
-		if ("pool".equals(options.getValue(ConnectionFactoryOptions.DRIVER))) {
-			direct.option(ConnectionFactoryOptions.DRIVER, String.valueOf(options.getValue(ConnectionFactoryOptions.PROTOCOL)));
-		}
-		this.lockConnections = ConnectionFactories.get(direct.build());
+		this.locks = new SessionLocks(connectionDetails);
 	}
 
 	/** Syncs now, unless another replica is syncing; the report says which. */
 	Mono<SyncReport> sync() {
 		long start = System.nanoTime();
-		return Mono.usingWhen(Mono.from(lockConnections.create()), connection -> tryLock(connection)
-			.flatMap(locked -> locked ? run(start) : Mono.just(SyncReport.notRun(millisSince(start)))),
-				Connection::close)
+		return locks.whileHolding(SYNC_LOCK, Mono.defer(() -> run(start)),
+				Mono.fromSupplier(() -> SyncReport.notRun(millisSince(start))))
 			.doOnNext(this::log);
 	}
 
@@ -203,11 +192,6 @@ class KeycloakSync {
 			.expand(page -> page.size() < MIRROR_PAGE ? Mono.empty()
 					: mirror.pageAfter(page.get(page.size() - 1).id(), MIRROR_PAGE).collectList())
 			.concatMapIterable(page -> page);
-	}
-
-	private static Mono<Boolean> tryLock(Connection connection) {
-		return Mono.from(connection.createStatement("select pg_try_advisory_lock($1)").bind("$1", SYNC_LOCK).execute())
-			.flatMap(result -> Mono.from(result.map((row, meta) -> Boolean.TRUE.equals(row.get(0, Boolean.class)))));
 	}
 
 	private void log(SyncReport report) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.tandem.events.user.UserEvents;
+import dev.tandem.support.data.SessionLocks;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,10 +28,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -49,6 +49,9 @@ class DeadLetterAdmin {
 
 	static final String REPLAY_GROUP = "profile-service-dlt-replay";
 
+	/** The session lock one replay at a time holds ("tandemDL" in ASCII, folded into a long). */
+	static final long REPLAY_LOCK = 0x74616E64656D444CL;
+
 	private static final String TOPIC = UserEvents.TOPIC + DeadLetters.SUFFIX;
 
 	private static final int LIMIT = 1000;
@@ -57,16 +60,13 @@ class DeadLetterAdmin {
 
 	private final KafkaTemplate<String, byte[]> kafka;
 
-	private final DatabaseClient database;
+	private final SessionLocks locks;
 
-	private final TransactionalOperator transactions;
-
-	DeadLetterAdmin(KafkaProperties kafkaProperties, KafkaTemplate<String, byte[]> kafka, DatabaseClient database,
-			TransactionalOperator transactions) {
+	DeadLetterAdmin(KafkaProperties kafkaProperties, KafkaTemplate<String, byte[]> kafka,
+			R2dbcConnectionDetails connectionDetails) {
 		this.kafkaProperties = kafkaProperties;
 		this.kafka = kafka;
-		this.database = database;
-		this.transactions = transactions;
+		this.locks = new SessionLocks(connectionDetails);
 	}
 
 	/** The dead letters not yet replayed (the first 1000), oldest first per partition. */
@@ -81,16 +81,12 @@ class DeadLetterAdmin {
 	 */
 	@PostMapping("/replay")
 	Mono<Replayed> replay() {
-		// A transaction's advisory lock, keyed apart from the users' (hashes of their ids): it ends with the
-		// transaction, which runs to its end even if the caller hangs up, so no replay leaves it behind.
-		return database.sql("select pg_try_advisory_xact_lock(hashtextextended(:key, 0)) as locked")
-			.bind("key", REPLAY_GROUP)
-			.map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
-			.one()
-			.flatMap(locked -> locked
-					? Mono.fromCallable(() -> new Replayed(read(true).size())).subscribeOn(Schedulers.boundedElastic())
-					: Mono.error(new ReplayInProgress()))
-			.as(transactions::transactional);
+		Mono<Replayed> replay = locks.whileHolding(REPLAY_LOCK,
+				Mono.fromCallable(() -> new Replayed(read(true).size())).subscribeOn(Schedulers.boundedElastic()),
+				Mono.error(ReplayInProgress::new));
+		// A caller who hangs up does not stop a replay half way (sent, but not marked as replayed): it runs to its
+		// end, and only then gives the lock up.
+		return Mono.fromFuture(replay.toFuture(), true);
 	}
 
 	/** The dead letters not yet replayed, put back on their topic if {@code replay}; fails with KafkaUnavailable. */

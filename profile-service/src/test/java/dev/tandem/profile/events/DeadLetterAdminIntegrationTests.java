@@ -103,8 +103,8 @@ class DeadLetterAdminIntegrationTests {
 	}
 
 	private static void replayLock(Connection connection, String function) {
-		Flux.from(connection.createStatement("select " + function + "(hashtextextended($1, 0))")
-			.bind("$1", DeadLetterAdmin.REPLAY_GROUP)
+		Flux.from(connection.createStatement("select " + function + "($1)")
+			.bind("$1", DeadLetterAdmin.REPLAY_LOCK)
 			.execute()).flatMap(result -> result.map((row, metadata) -> row.get(0))).blockLast(Duration.ofSeconds(10));
 	}
 
