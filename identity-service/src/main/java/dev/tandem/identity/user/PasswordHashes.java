@@ -27,7 +27,7 @@ public final class PasswordHashes {
 
 	/** Spring Security's form: type, optional version, memory, iterations, lanes, and a salt and hash in base64. */
 	private static final Pattern ARGON2 = Pattern.compile("\\$argon2(?:id|i|d)\\$(?:v=(?:16|19)\\$)?"
-			+ "m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,9})\\$[A-Za-z0-9+/]{11,}\\$[A-Za-z0-9+/]{6,}");
+			+ "m=(\\d{1,9}),t=(\\d{1,9}),p=(\\d{1,9})\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+");
 
 	/** Spring Security's PBKDF2 defaults since 5.8: hex of a 16-byte salt and a 32-byte hash. */
 	private static final Pattern PBKDF2 = Pattern.compile("[0-9a-fA-F]{96}");

@@ -1,5 +1,6 @@
 package dev.tandem.identity.user;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class BoundedPasswordEncoderTests {
 
@@ -24,21 +26,19 @@ class BoundedPasswordEncoderTests {
 
 	@Test
 	void runsNoMoreHashesAtOnceThanItHasPermits() throws Exception {
-		AtomicInteger running = new AtomicInteger();
-		AtomicInteger most = new AtomicInteger();
-		CountDownLatch allStarted = new CountDownLatch(6);
+		AtomicInteger entered = new AtomicInteger();
+		CountDownLatch release = new CountDownLatch(1);
 		PasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		PasswordEncoder slow = new PasswordEncoder() {
+		PasswordEncoder held = new PasswordEncoder() {
 			@Override
 			public String encode(CharSequence rawPassword) {
-				most.accumulateAndGet(running.incrementAndGet(), Math::max);
+				entered.incrementAndGet();
 				try {
-					Thread.sleep(50);
+					release.await(10, TimeUnit.SECONDS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
-				running.decrementAndGet();
 				return bcrypt.encode(rawPassword);
 			}
 
@@ -47,33 +47,34 @@ class BoundedPasswordEncoderTests {
 				return bcrypt.matches(rawPassword, encodedPassword);
 			}
 		};
-		BoundedPasswordEncoder bounded = new BoundedPasswordEncoder(slow, hashes, 2);
+		BoundedPasswordEncoder bounded = new BoundedPasswordEncoder(held, hashes, 2);
 		ExecutorService threads = Executors.newFixedThreadPool(6);
 		try {
 			List<Future<String>> hashed = new ArrayList<>();
 			for (int i = 0; i < 6; i++) {
-				hashed.add(threads.submit(() -> {
-					allStarted.countDown();
-					return bounded.encode("pw");
-				}));
+				hashed.add(threads.submit(() -> bounded.encode("pw")));
 			}
+
+			// Two hashes start and are held; the other four wait for a permit as long as the two run.
+			await().atMost(Duration.ofSeconds(10)).until(() -> entered.get() == 2);
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> entered.get() == 2);
+			release.countDown();
+
 			for (Future<String> hash : hashed) {
 				assertThat(hash.get(10, TimeUnit.SECONDS)).startsWith("$2a$04$");
 			}
+			assertThat(entered).hasValue(6);
 		}
 		finally {
 			threads.shutdownNow();
 		}
-
-		assertThat(allStarted.getCount()).isZero();
-		assertThat(most.get()).isEqualTo(2);
 	}
 
 	@Test
-	void refusesAPasswordAgainstAHashOverItsLimitsWithoutHashing() {
-		AtomicInteger hashed = new AtomicInteger();
+	void refusesAPasswordAgainstAHashOverItsLimitsAtTheCostOfAHashOfItsOwnKind() {
+		List<String> checked = new ArrayList<>();
 		PasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		PasswordEncoder counting = new PasswordEncoder() {
+		PasswordEncoder recording = new PasswordEncoder() {
 			@Override
 			public String encode(CharSequence rawPassword) {
 				return bcrypt.encode(rawPassword);
@@ -81,17 +82,20 @@ class BoundedPasswordEncoderTests {
 
 			@Override
 			public boolean matches(CharSequence rawPassword, String encodedPassword) {
-				hashed.incrementAndGet();
+				checked.add(encodedPassword);
 				return bcrypt.matches(rawPassword, encodedPassword);
 			}
 		};
 		PasswordEncoder bounded = new BoundedPasswordEncoder(
-				new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", counting)), hashes, 2);
+				new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", recording)), hashes, 2);
+		String costly = "$2a$31$" + "N".repeat(53);
 
-		assertThat(bounded.matches("pw", "{bcrypt}$2a$31$" + "N".repeat(53))).isFalse();
-		assertThat(hashed).hasValue(0);
-		assertThat(bounded.matches("pw", "{bcrypt}" + new BCryptPasswordEncoder(4).encode("pw"))).isTrue();
-		assertThat(hashed).hasValue(1);
+		assertThat(bounded.matches("pw", "{bcrypt}" + costly)).isFalse();
+		assertThat(checked).singleElement().asString().startsWith("$2a$04$").isNotEqualTo(costly);
+
+		String fitting = new BCryptPasswordEncoder(4).encode("pw");
+		assertThat(bounded.matches("pw", "{bcrypt}" + fitting)).isTrue();
+		assertThat(checked).last().isEqualTo(fitting);
 	}
 
 	@Test
