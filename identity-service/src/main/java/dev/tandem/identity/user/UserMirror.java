@@ -47,36 +47,40 @@ public class UserMirror {
 		}
 		Map<UUID, DirectoryUser> given = page.stream()
 			.collect(Collectors.toMap(DirectoryUser::id, Function.identity(), (first, second) -> first));
-		Mono<Set<UUID>> deleted = users.deletedAmong(given.keySet()).collect(Collectors.toSet());
-		return users.findAll(given.keySet()).collectMap(User::id).zipWith(deleted).flatMap(found -> {
-			Map<UUID, User> known = found.getT1();
-			List<User> created = new ArrayList<>();
-			List<DirectoryUser> changed = new ArrayList<>();
-			for (DirectoryUser user : given.values()) {
-				User mirrored = known.get(user.id());
-				if (mirrored == null && found.getT2().contains(user.id())) {
-					// Deleted here since the provider's page was listed: an id never lives again.
-					continue;
-				}
+		return users.findAll(given.keySet()).collectMap(User::id).flatMap(known -> users.deletedAmong(given.keySet())
+			.collect(Collectors.toSet())
+			.flatMap(deleted -> mirror(given, known, deleted, current)));
+	}
+
+	private Mono<Mirrored> mirror(Map<UUID, DirectoryUser> given, Map<UUID, User> known, Set<UUID> deleted,
+			Function<UUID, Mono<DirectoryUser>> current) {
+		List<User> created = new ArrayList<>();
+		List<DirectoryUser> changed = new ArrayList<>();
+		for (DirectoryUser user : given.values()) {
+			User mirrored = known.get(user.id());
+			if (mirrored == null && deleted.contains(user.id())) {
+				// Deleted here since the provider's page was listed: an id never lives again.
+				continue;
+			}
+			if (mirrored == null) {
+				// A changed user is checked as it is now, when it is updated.
 				String unfit = unfit(user);
 				if (unfit != null) {
 					return Mono.error(new UnmirrorableUser(user.id(), unfit));
 				}
-				if (mirrored == null) {
-					created.add(new User(user.id(), user.username(), user.email(), null, user.firstName(),
-							user.lastName(), user.enabled(), false, List.of(), user.createdAt(), null, 1));
-				}
-				else if (!differences(mirrored, user).isEmpty()) {
-					changed.add(user);
-				}
+				created.add(new User(user.id(), user.username(), user.email(), null, user.firstName(),
+						user.lastName(), user.enabled(), false, List.of(), user.createdAt(), null, 1));
 			}
-			// Updates first: a new user may take a username or email that one of them gives up.
-			return Flux.fromIterable(changed)
-				.concatMap(user -> update(user.id(), current))
-				.reduce(0, Integer::sum)
-				.flatMap(updated -> insert(created).thenReturn(new Mirrored(created.size(), updated,
-						given.size() - created.size() - changed.size())));
-		});
+			else if (!differences(mirrored, user).isEmpty()) {
+				changed.add(user);
+			}
+		}
+		// Updates first: a new user may take a username or email that one of them gives up.
+		return Flux.fromIterable(changed)
+			.concatMap(user -> update(user.id(), current))
+			.reduce(0, Integer::sum)
+			.flatMap(updated -> insert(created).thenReturn(new Mirrored(created.size(), updated,
+					given.size() - created.size() - changed.size())));
 	}
 
 	private Mono<Void> insert(List<User> created) {
