@@ -3,6 +3,10 @@ package dev.tandem.identity.user;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.tandem.identity.IdentityIntegrationTest;
 import dev.tandem.identity.TestUsers;
@@ -69,6 +73,40 @@ class LastAdminIntegrationTests {
 		change(root, Map.of("roles", List.of()), admin).expectStatus().isEqualTo(409);
 		assertThat(usersTable.findById(root).block().isAdmin()).isTrue();
 		change(second, Map.of("roles", List.of()), admin).expectStatus().isOk();
+	}
+
+	@Test
+	void keepsOneOfTwoAdminsWhoDemoteEachOtherAtOnce() throws Exception {
+		String root = users.adminToken();
+		UUID rootId = usersTable.findByLogin("root").block().id();
+		String name = TestUsers.unique("rival");
+		UUID rivalId = users.register(name);
+		change(rivalId, Map.of("roles", List.of(User.ADMIN)), root).expectStatus().isOk();
+		String rival = users.accessToken(name);
+
+		ExecutorService both = Executors.newFixedThreadPool(2);
+		try {
+			Future<Integer> byRoot = both.submit(() -> status(change(rivalId, Map.of("roles", List.of()), root)));
+			Future<Integer> byRival = both.submit(() -> status(change(rootId, Map.of("roles", List.of()), rival)));
+
+			assertThat(List.of(byRoot.get(30, TimeUnit.SECONDS), byRival.get(30, TimeUnit.SECONDS)))
+				.containsExactlyInAnyOrder(200, 409);
+		}
+		finally {
+			both.shutdownNow();
+		}
+		User rootNow = usersTable.findById(rootId).block();
+		User rivalNow = usersTable.findById(rivalId).block();
+		assertThat(rootNow.isAdmin() ^ rivalNow.isAdmin()).isTrue();
+		// Root is this context's admin again for the other tests.
+		if (!rootNow.isAdmin()) {
+			change(rootId, Map.of("roles", List.of(User.ADMIN)), rival).expectStatus().isOk();
+			change(rivalId, Map.of("roles", List.of()), users.adminToken()).expectStatus().isOk();
+		}
+	}
+
+	private static int status(WebTestClient.ResponseSpec response) {
+		return response.returnResult(String.class).getStatus().value();
 	}
 
 	private WebTestClient.ResponseSpec change(UUID id, Map<String, Object> change, String token) {
