@@ -14,9 +14,9 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
  * The lines of an NDJSON body, numbered from 1 and split as its bytes arrive: a line ends at {@code \n} (a {@code \r}
- * before it is dropped), the last one may lack its end, and each is decoded as UTF-8 once it is whole. A line longer than the
- * limit is not kept: it comes out as one line marked {@link Line#tooLong()}, in its place, and the lines after it
- * follow, so that one overlong line costs that line and not the import (or its memory).
+ * before it is dropped), the last one may lack its end, and each is decoded as UTF-8 once it is whole. A line longer
+ * than the limit is not kept: it comes out as one line marked {@link Line#tooLong()}, in its place, and the lines
+ * after it follow, so that one overlong line costs that line and not the import (or its memory).
  */
 final class NdjsonLines {
 

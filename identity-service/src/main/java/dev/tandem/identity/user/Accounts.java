@@ -127,8 +127,7 @@ class Accounts {
 			// fails after it accepted, the next sync brings the mirror in line and writes the event.
 			Mono<Void> written = keepsAnAdmin(before, after)
 				.then(directory != null || before.email().equalsIgnoreCase(after.email()) ? Mono.<Void>empty()
-						: users.loginTaken(after.email(), id)
-							.flatMap(taken -> taken ? Mono.<Void>error(new EmailTaken(after.email())) : Mono.<Void>empty()))
+						: emailFree(after.email(), id))
 				.then(directory == null ? Mono.<Void>empty() : directory.update(after))
 				.then(users.update(after));
 			if (!changed.isEmpty()) {
@@ -143,6 +142,11 @@ class Accounts {
 			// The unique index re-checks an email change, race-safe like registration.
 			.onErrorMap(ex -> Registration.isViolationOf(ex, "users_email_key"),
 					ex -> new EmailTaken(String.valueOf(requestedEmail)));
+	}
+
+	/** Fails with {@link EmailTaken} if another user logs in with {@code email}, as its email or its username. */
+	private Mono<Void> emailFree(String email, UUID id) {
+		return users.loginTaken(email, id).flatMap(taken -> taken ? Mono.error(new EmailTaken(email)) : Mono.empty());
 	}
 
 	/**

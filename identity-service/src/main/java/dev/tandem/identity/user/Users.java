@@ -177,8 +177,9 @@ public class Users {
 	/** Whether a user other than {@code except} logs in with {@code login} as its username or email. */
 	Mono<Boolean> loginTaken(String login, @Nullable UUID except) {
 		return database.sql("""
-				select exists (select 1 from users where (lower(username) = lower(:login) or lower(email) = lower(:login))
-				                                     and id is distinct from :except)""")
+				select exists (select 1 from users
+				               where (lower(username) = lower(:login) or lower(email) = lower(:login))
+				                 and id is distinct from :except)""")
 			.bind("login", login)
 			.bind("except", Parameter.fromOrEmpty(except, UUID.class))
 			.map(row -> Boolean.TRUE.equals(row.get(0, Boolean.class)))

@@ -6,17 +6,17 @@ import java.util.List;
 
 import dev.tandem.identity.token.TokenRefused;
 import dev.tandem.identity.token.TooManyLoginAttempts;
-import dev.tandem.identity.user.EmailTaken;
-import dev.tandem.identity.user.LastAdmin;
-import dev.tandem.identity.user.UserNotFound;
 import dev.tandem.identity.user.DirectoryRefused;
 import dev.tandem.identity.user.DirectoryUnavailable;
+import dev.tandem.identity.user.EmailTaken;
+import dev.tandem.identity.user.LastAdmin;
 import dev.tandem.identity.user.ManagedByDirectory;
+import dev.tandem.identity.user.UserNotFound;
 import dev.tandem.identity.user.UsernameTaken;
 import dev.tandem.identity.user.WeakPassword;
+import dev.tandem.identity.user.WrongCurrentPassword;
 import dev.tandem.support.web.InputProblems;
 import dev.tandem.support.web.TryAgainLater;
-import dev.tandem.identity.user.WrongCurrentPassword;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.annotation.Order;
