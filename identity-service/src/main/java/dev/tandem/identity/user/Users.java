@@ -23,6 +23,20 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Users {
 
+	/**
+	 * The user a login names. The email's unique index leaves out empty emails (users of an identity provider may have
+	 * none), so a query uses it only if it says {@code email <> ''} too; else every login read the whole table.
+	 */
+	static final String FIND_BY_LOGIN = """
+			select * from users
+			where lower(username) = lower(:login) or (email <> '' and lower(email) = lower(:login))
+			order by date_joined, id limit 1""";
+
+	static final String LOGIN_TAKEN = """
+			select exists (select 1 from users
+			               where (lower(username) = lower(:login) or (email <> '' and lower(email) = lower(:login)))
+			                 and id is distinct from :except)""";
+
 	/** The advisory lock key of changes that take an active admin away ("tandemAD" in ASCII, folded into a long). */
 	private static final long ADMINS_LOCK = 0x74616E64656D4144L;
 
@@ -176,10 +190,7 @@ public class Users {
 
 	/** Whether a user other than {@code except} logs in with {@code login} as its username or email. */
 	Mono<Boolean> loginTaken(String login, @Nullable UUID except) {
-		return database.sql("""
-				select exists (select 1 from users
-				               where (lower(username) = lower(:login) or lower(email) = lower(:login))
-				                 and id is distinct from :except)""")
+		return database.sql(LOGIN_TAKEN)
 			.bind("login", login)
 			.bind("except", Parameter.fromOrEmpty(except, UUID.class))
 			.map(row -> Boolean.TRUE.equals(row.get(0, Boolean.class)))
@@ -218,9 +229,7 @@ public class Users {
 	 * who took someone's email as a username later cannot catch that person's logins.
 	 */
 	public Mono<User> findByLogin(String login) {
-		return database.sql("""
-				select * from users where lower(username) = lower(:login) or lower(email) = lower(:login)
-				order by date_joined, id limit 1""")
+		return database.sql(FIND_BY_LOGIN)
 			.bind("login", login)
 			.map(Users::read)
 			.one();
