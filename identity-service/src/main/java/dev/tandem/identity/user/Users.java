@@ -32,10 +32,16 @@ public class Users {
 			where lower(username) = lower(:login) or (email <> '' and lower(email) = lower(:login))
 			order by date_joined, id limit 1""";
 
+	/**
+	 * Whether another user logs in with a login. A count, not {@code exists}: for an {@code exists} PostgreSQL
+	 * expects to stop at the first of the 170 rows it guesses an email matches (the partial index does not tell it
+	 * emails are unique) and reads the table in order instead of using the indexes: 60 ms for 33 000 users, every
+	 * sign-up.
+	 */
 	static final String LOGIN_TAKEN = """
-			select exists (select 1 from users
-			               where (lower(username) = lower(:login) or (email <> '' and lower(email) = lower(:login)))
-			                 and id is distinct from :except)""";
+			select count(*) > 0 from users
+			where (lower(username) = lower(:login) or (email <> '' and lower(email) = lower(:login)))
+			  and id is distinct from :except""";
 
 	/** The advisory lock key of changes that take an active admin away ("tandemAD" in ASCII, folded into a long). */
 	private static final long ADMINS_LOCK = 0x74616E64656D4144L;
