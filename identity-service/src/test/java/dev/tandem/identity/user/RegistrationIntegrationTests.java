@@ -130,7 +130,10 @@ class RegistrationIntegrationTests {
 					+ "@example.com\",\"password\":\"correct horse battery staple\"}")
 			.exchange()
 			.expectStatus().isBadRequest()
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.detail").isEqualTo("The body is not valid JSON: Duplicate Object property \"username\"");
 
 		assertThat(count("users")).isEqualTo(usersBefore);
 	}
@@ -140,7 +143,30 @@ class RegistrationIntegrationTests {
 		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"username\": ")
 			.exchange()
 			.expectStatus().isBadRequest()
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.title").isEqualTo("Invalid request")
+			.jsonPath("$.detail").value(detail -> assertThat((String) detail)
+				.startsWith("The body is not valid JSON: Unexpected end-of-input")
+				.doesNotContain("Source"));
+	}
+
+	@Test
+	void saysWhichValueOfABodyIsOfTheWrongTypeWithoutNamingJavaTypes() {
+		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"username\":\"typed\",\"email\":\"typed@example.com\",\"password\":\"a long password\","
+					+ "\"profile\":[1]}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.detail").isEqualTo("The body's /profile is not of the type it must have.");
+		http.post().uri("/api/users").contentType(MediaType.APPLICATION_JSON).bodyValue("[1, 2]")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail").isEqualTo("The body is not a JSON value of the shape this request takes.");
 	}
 
 	@Test

@@ -388,7 +388,10 @@ class ProfileControllerIntegrationTests {
 			.bodyValue("{\"bio\":\"first\",\"bio\":\"second\"}")
 			.exchange()
 			.expectStatus().isBadRequest()
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
+			.jsonPath("$.detail").isEqualTo("The body is not valid JSON: Duplicate Object property \"bio\"");
 	}
 
 	@Test

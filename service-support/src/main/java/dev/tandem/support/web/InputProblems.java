@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
@@ -45,6 +47,7 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
 		explainTypeMismatch(ex);
+		explainUnreadableBody(ex);
 		return super.handleServerWebInputException(ex, headers, status, exchange);
 	}
 
@@ -98,6 +101,35 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 			invalidParameters(ex.getBody(), "'" + value + "' is not a valid " + name + ": expected " + expected + ".",
 					List.of(new ParameterProblem(name, "must be " + expected)));
 		}
+	}
+
+	/**
+	 * Says what is wrong with a JSON body that could not be read, instead of Spring's "Failed to read HTTP message":
+	 * JSON that is not well formed (or names a member twice), in Jackson's words without its excerpt of the body, or
+	 * a value of the wrong type, by its JSON pointer, without the Java types behind it.
+	 */
+	static void explainUnreadableBody(ServerWebInputException ex) {
+		JacksonException json = null;
+		for (Throwable cause = ex.getCause(); cause != null && json == null; cause = cause.getCause()) {
+			json = cause instanceof JacksonException jackson ? jackson : null;
+		}
+		if (json == null) {
+			return;
+		}
+		ProblemDetail problem = ex.getBody();
+		problem.setType(INVALID_REQUEST);
+		problem.setTitle("Invalid request");
+		if (!(json instanceof DatabindException)) {
+			problem.setDetail("The body is not valid JSON: " + json.getOriginalMessage());
+			return;
+		}
+		String pointer = json.getPath()
+			.stream()
+			.map(step -> step.getPropertyName() != null
+					? step.getPropertyName().replace("~", "~0").replace("/", "~1") : String.valueOf(step.getIndex()))
+			.collect(Collectors.joining("/", "/", ""));
+		problem.setDetail(json.getPath().isEmpty() ? "The body is not a JSON value of the shape this request takes."
+				: "The body's " + pointer + " is not of the type it must have.");
 	}
 
 	/** Names each parameter that broke a constraint, with what it broke, in the {@code errors} of the problem. */
