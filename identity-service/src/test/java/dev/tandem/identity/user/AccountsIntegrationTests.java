@@ -339,9 +339,9 @@ class AccountsIntegrationTests {
 			.jsonPath("$.type").isEqualTo("https://tandem.dev/problems/invalid-request")
 			.jsonPath("$.title").isEqualTo("Invalid request")
 			.jsonPath("$.detail")
-			.isEqualTo("'ten' is not a valid size: expected a whole number from -2147483648 to 2147483647.")
+			.isEqualTo("'ten' is not a valid size: expected a whole number from 1 to 100.")
 			.jsonPath("$.errors[0].parameter").isEqualTo("size")
-			.jsonPath("$.errors[0].message").isEqualTo("must be a whole number from -2147483648 to 2147483647");
+			.jsonPath("$.errors[0].message").isEqualTo("must be a whole number from 1 to 100");
 		http.get().uri("/api/users/not-a-uuid").headers(bearer(admin)).exchange()
 			.expectStatus().isBadRequest()
 			.expectBody().jsonPath("$.detail").isEqualTo("'not-a-uuid' is not a valid id: expected a UUID.");

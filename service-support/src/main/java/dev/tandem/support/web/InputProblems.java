@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
@@ -174,6 +176,13 @@ public abstract class InputProblems extends ResponseEntityExceptionHandler {
 		if (Collection.class.isAssignableFrom(type)) {
 			Class<?> element = ResolvableType.forMethodParameter(parameter).asCollection().resolveGeneric(0);
 			return "values separated by commas, each " + expected(element == null ? String.class : element);
+		}
+		Min min = parameter.getParameterAnnotation(Min.class);
+		Max max = parameter.getParameterAnnotation(Max.class);
+		boolean whole = type == int.class || type == Integer.class || type == long.class || type == Long.class;
+		if (whole && min != null && max != null) {
+			// The bounds the parameter is validated against, not those of its Java type.
+			return "a whole number from " + min.value() + " to " + max.value();
 		}
 		return expected(type);
 	}
