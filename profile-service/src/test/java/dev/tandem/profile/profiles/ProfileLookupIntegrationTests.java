@@ -1,20 +1,15 @@
 package dev.tandem.profile.profiles;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.tandem.profile.ProfileIntegrationTest;
+import dev.tandem.profile.StandInIdentityService;
 import dev.tandem.profile.TestIssuer;
 import dev.tandem.profile.identity.UserFacts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -29,47 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A profile that is not there yet is looked up at identity-service: a user it knows gets the profile on the spot,
  * whether they read it or an admin changes it; a user it does not know is a 404; and when it cannot be asked, the
  * answer is 503 with Retry-After, never a 404 that would tell a just-registered user they have no profile.
- * identity-service's internal API is played by a small HTTP server that answers as the real one does.
+ * identity-service's internal API is played by {@link StandInIdentityService}.
  */
 @ProfileIntegrationTest
 class ProfileLookupIntegrationTests {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	/** The users identity-service knows, without a profile here: their events have not arrived. */
-	private static final Map<String, UserFacts> users = new ConcurrentHashMap<>();
-
-	/** Users identity-service fails to answer for, as while it is overloaded. */
-	private static final Set<String> failing = ConcurrentHashMap.newKeySet();
-
-	private static final DisposableServer identity = HttpServer.create()
-		.host("127.0.0.1")
-		.port(0)
-		.route(routes -> routes
-			.post("/oauth2/token", (request, response) -> request.receive().then().then(Mono.defer(() -> Mono.from(response
-				.header("Content-Type", "application/json")
-				.sendString(Mono.just("{\"access_token\":\"internal\",\"token_type\":\"Bearer\",\"expires_in\":3600}"))))))
-			.get("/internal/users/{id}", (request, response) -> {
-				String id = request.param("id");
-				UserFacts user = users.get(id);
-				if (user != null) {
-					return response.header("Content-Type", "application/json")
-						.sendString(Mono.fromSupplier(() -> JSON.writeValueAsString(user)));
-				}
-				return response.status(failing.contains(id) ? 503 : 404).send();
-			}))
-		.bindNow();
+	private static final StandInIdentityService identity = new StandInIdentityService();
 
 	@DynamicPropertySource
 	static void identityService(DynamicPropertyRegistry properties) {
-		properties.add("tandem.identity.base-url", () -> "http://127.0.0.1:" + identity.port());
+		properties.add("tandem.identity.base-url", identity::baseUrl);
 		properties.add("tandem.identity.client-secret", () -> "s3cret");
 		properties.add("tandem.identity.timeout", () -> "1s");
 	}
 
 	@AfterAll
 	static void stopIdentityService() {
-		identity.disposeNow();
+		identity.close();
 	}
 
 	@Autowired
@@ -122,7 +93,7 @@ class ProfileLookupIntegrationTests {
 	@Test
 	void answersServiceUnavailableWhenIdentityServiceCannotBeAsked() {
 		UUID userId = UUID.randomUUID();
-		failing.add(userId.toString());
+		identity.failsFor(userId);
 
 		http.get().uri("/api/profiles/me").headers(bearer(TestIssuer.userToken(userId))).exchange()
 			.expectStatus().isEqualTo(503)
@@ -134,8 +105,7 @@ class ProfileLookupIntegrationTests {
 	private static UUID knownUser(String username) {
 		UUID userId = UUID.randomUUID();
 		String firstName = username.substring(0, 1).toUpperCase() + username.substring(1);
-		users.put(userId.toString(),
-				new UserFacts(userId, 1, username, username + "@example.com", firstName, "Reyes", true));
+		identity.knows(new UserFacts(userId, 1, username, username + "@example.com", firstName, "Reyes", true));
 		return userId;
 	}
 

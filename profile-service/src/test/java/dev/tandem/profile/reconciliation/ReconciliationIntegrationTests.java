@@ -2,23 +2,18 @@ package dev.tandem.profile.reconciliation;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.tandem.events.user.UserCreated;
 import dev.tandem.profile.ProfileIntegrationTest;
+import dev.tandem.profile.StandInIdentityService;
 import dev.tandem.profile.identity.UserFacts;
 import dev.tandem.profile.profiles.Profiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,53 +24,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A reconciliation that only measures counts a user as missing a profile only when the profile is still not there
  * once the grace has passed: a user whose {@code UserCreated} was on its way is not drift. identity-service's
- * internal API is played by a small HTTP server answering what the real one answers for these users.
+ * internal API is played by {@link StandInIdentityService}.
  */
 @ProfileIntegrationTest
 class ReconciliationIntegrationTests {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static volatile List<UserFacts> users = List.of();
-
-	/** What happens while identity-service answers the page of users: the tests' events arriving meanwhile. */
-	private static volatile Runnable onPageServed = () -> {
-	};
-
-	private static final DisposableServer identity = HttpServer.create()
-		.host("127.0.0.1")
-		.port(0)
-		.route(routes -> routes
-			.post("/oauth2/token", (request, response) -> request.receive().then().then(Mono.defer(() -> Mono.from(response
-				.header("Content-Type", "application/json")
-				.sendString(Mono.just("{\"access_token\":\"internal\",\"token_type\":\"Bearer\",\"expires_in\":3600}"))))))
-			.get("/internal/users", (request, response) -> response.header("Content-Type", "application/json")
-				.sendString(Mono.fromSupplier(() -> {
-					// In PostgreSQL's order of uuids (their text's order), as identity-service pages; Java's UUID
-					// compares signed halves and would put some ids elsewhere.
-					String page = JSON.writeValueAsString(Map.of("items",
-							users.stream().sorted(Comparator.comparing(user -> user.userId().toString())).toList()));
-					onPageServed.run();
-					return page;
-				})))
-			.get("/internal/users/{id}", (request, response) -> users.stream()
-				.filter(user -> user.userId().toString().equals(request.param("id")))
-				.findFirst()
-				.<Publisher<Void>>map(user -> response.header("Content-Type", "application/json")
-					.sendString(Mono.fromSupplier(() -> JSON.writeValueAsString(user))))
-				.orElseGet(() -> response.status(404).send())))
-		.bindNow();
+	private static final StandInIdentityService identity = new StandInIdentityService();
 
 	@DynamicPropertySource
 	static void identityService(DynamicPropertyRegistry properties) {
-		properties.add("tandem.identity.base-url", () -> "http://127.0.0.1:" + identity.port());
+		properties.add("tandem.identity.base-url", identity::baseUrl);
 		properties.add("tandem.identity.client-secret", () -> "s3cret");
 		properties.add("tandem.reconciliation.grace", () -> "3s");
 	}
 
 	@AfterAll
 	static void stopIdentityService() {
-		identity.disposeNow();
+		identity.close();
 	}
 
 	@Autowired
@@ -90,19 +55,19 @@ class ReconciliationIntegrationTests {
 		UserFacts onItsWay = user("on-its-way");
 		UserFacts leaving = user("leaving");
 		UserFacts lost = user("lost");
-		users = List.of(withProfile, onItsWay, leaving, lost);
+		identity.knows(List.of(withProfile, onItsWay, leaving, lost));
 		profiles.applyAll(List.of(created(withProfile)), Instant.now()).block(Duration.ofSeconds(10));
 		// A second after the run has read the users, within the grace: one user's UserCreated is applied, and another
 		// user is deleted (identity-service no longer knows them; their UserDeleted would find no profile).
 		Sinks.One<Long> arrived = Sinks.one();
-		onPageServed = () -> {
-			onPageServed = () -> {
-			};
+		identity.onPageServed(() -> {
+			identity.onPageServed(() -> {
+			});
 			Mono.delay(Duration.ofSeconds(1))
-				.then(Mono.fromRunnable(() -> users = List.of(withProfile, onItsWay, lost)))
+				.then(Mono.fromRunnable(() -> identity.knows(List.of(withProfile, onItsWay, lost))))
 				.then(profiles.applyAll(List.of(created(onItsWay)), Instant.now()))
 				.subscribe(arrived::tryEmitValue, arrived::tryEmitError);
-		};
+		});
 
 		ReconciliationReport report = reconciliation.run(false).block(Duration.ofSeconds(30));
 
@@ -118,7 +83,7 @@ class ReconciliationIntegrationTests {
 	@Test
 	void aRepairCreatesTheMissingProfilesAtOnceWithoutWaitingForTheGrace() {
 		UserFacts lost = user("repaired");
-		users = List.of(lost);
+		identity.knows(List.of(lost));
 
 		ReconciliationReport report = reconciliation.run(true).block(Duration.ofSeconds(30));
 
