@@ -43,15 +43,6 @@ class ProfileEditing {
 	}
 
 	/**
-	 * @param ifMatch the {@code If-Match} header, or null to change whatever the current version is
-	 */
-	Mono<Profile> patch(UUID userId, JsonNode patch, @Nullable String ifMatch) {
-		return profiles.findById(userId)
-			.switchIfEmpty(Mono.error(() -> new ProfileNotFound(userId)))
-			.flatMap(current -> patch(current, patch, ifMatch));
-	}
-
-	/**
 	 * @param current the profile as just read
 	 * @param ifMatch the {@code If-Match} header, or null to change whatever the current version is
 	 */
