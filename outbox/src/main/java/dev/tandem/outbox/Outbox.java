@@ -15,7 +15,8 @@ import org.springframework.r2dbc.core.Parameter;
 /**
  * Appends events to the outbox table. Call it inside the transaction of the change the event describes: the event
  * then exists exactly when the change does. The table's trigger queues each appended event for the relay
- * ({@code outbox_pending}) in the same statement and wakes the relay when the transaction commits.
+ * ({@code outbox_pending}) in the same statement, and the relay is woken once the transaction commits
+ * ({@link RelayWakeUps}).
  */
 public class Outbox {
 
@@ -39,12 +40,16 @@ public class Outbox {
 
 	private final @Nullable TraceContext traces;
 
+	private final RelayWakeUps wakeUps;
+
 	/**
 	 * @param traces where the current trace comes from, so the relay can continue it; null without tracing
+	 * @param wakeUps wakes the relay once appended events have committed
 	 */
-	public Outbox(DatabaseClient database, @Nullable TraceContext traces) {
+	public Outbox(DatabaseClient database, @Nullable TraceContext traces, RelayWakeUps wakeUps) {
 		this.database = database;
 		this.traces = traces;
+		this.wakeUps = wakeUps;
 	}
 
 	/**
@@ -62,7 +67,8 @@ public class Outbox {
 			return Mono.empty();
 		}
 		// Read from the subscriber's context: the request's (or the consumed batch's) observation is there.
-		return Mono.deferContextual(context -> insert(messages, traces == null ? null : traces.current(context)));
+		return Mono.deferContextual(context -> insert(messages, traces == null ? null : traces.current(context)))
+			.then(wakeUps.afterCommit());
 	}
 
 	/**
@@ -84,7 +90,10 @@ public class Outbox {
 							+ ")\nselect count(*) as changed from change"), messages,
 							traces == null ? null : traces.current(context));
 			return parameters.apply(statement).map(row -> row.get("changed", Long.class)).one();
-		}).map(changed -> changed != null && changed > 0);
+		})
+			.map(changed -> changed != null && changed > 0)
+			.flatMap(changed -> changed && !messages.isEmpty() ? wakeUps.afterCommit().thenReturn(true)
+					: Mono.just(changed));
 	}
 
 	private Mono<Void> insert(List<OutboxMessage> messages, @Nullable String traceParent) {

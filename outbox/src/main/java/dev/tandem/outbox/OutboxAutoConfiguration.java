@@ -42,8 +42,15 @@ public class OutboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Outbox outbox(DatabaseClient database, ObjectProvider<TraceContext> traces) {
-		return new Outbox(database, traces.getIfAvailable());
+	Outbox outbox(DatabaseClient database, ObjectProvider<TraceContext> traces, RelayWakeUps wakeUps) {
+		return new Outbox(database, traces.getIfAvailable(), wakeUps);
+	}
+
+	/** Wakes this replica's relay when it relays, the relaying replica through the database when another does. */
+	@Bean
+	@ConditionalOnMissingBean
+	RelayWakeUps relayWakeUps(ObjectProvider<OutboxRelay> relay, DatabaseClient database) {
+		return new RelayWakeUps(relay.getIfAvailable(), database);
 	}
 
 	/** The trace carried through the outbox, when the service traces (Micrometer Tracing is present). */

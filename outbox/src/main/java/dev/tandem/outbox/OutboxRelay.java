@@ -46,8 +46,9 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * Publishes outbox events to Kafka in the order they were written and takes them off the queue of pending events
- * ({@code outbox_pending}) only after the broker acknowledged them. It wakes on the database's {@code NOTIFY} at
- * commit, so an event leaves within milliseconds, and polls slowly as a fallback. While the broker or the database
+ * ({@code outbox_pending}) only after the broker acknowledged them. It is woken when a change that wrote events has
+ * committed ({@link RelayWakeUps}: in memory on this replica, by a {@code NOTIFY} from another), so an event leaves
+ * within milliseconds, and polls slowly as a fallback. While the broker or the database
  * is down it backs off and keeps trying: events wait in the table, never in memory.
  *
  * <p>With several replicas only one relays: the one holding a PostgreSQL advisory lock on a connection of its own.
