@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -48,6 +49,8 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import dev.tandem.localstack.LocalStack;
 import dev.tandem.localstack.PostgresServer;
 import dev.tandem.localstack.ServiceJava;
+import dev.tandem.localstack.ServiceProcess;
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -64,8 +67,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 /**
  * Starts Tandem as {@code ./run.sh} does (embedded PostgreSQL, a Kafka broker, both services as JVMs with
  * {@link LocalStack#DEFAULT_JAVA_OPTIONS}, a 256 MiB heap) and measures, from this separate process on loopback:
- * propagation latency from the identity transaction to the profile row, a 100 000-user bulk import until the last profile exists, profile reads and writes
- * at 32 and 128 connections next to pgbench running the same primary-key statements on the same database, resident
+ * propagation latency from the identity transaction to the profile row, a 100 000-user bulk import until the last
+ * profile exists, profile reads and writes at 32 and 128 connections next to pgbench running the same primary-key
+ * statements on the same database, the same reads and writes on the services' stack alone (bench-floor), resident
  * memory, and start-up time. Prints a table and writes a CSV and a PNG chart.
  *
  * <pre>./bench/run.sh [--quick] [--only measure,...]</pre>
@@ -76,6 +80,13 @@ public final class Benchmark {
 
 	/** The ids of the import that warms the JIT before the measured bulk. */
 	private static final String WARM_UP_ID_PREFIX = "00000000-0000-4000-8001-";
+
+	/** The statements pgbench runs: the service's read and write of one profile by primary key. */
+	private static final Map<String, String> PGBENCH_STATEMENTS = Map.of("select",
+			"SELECT * FROM profiles WHERE user_id = ('" + BENCH_ID_PREFIX
+					+ "' || lpad(to_hex(CAST(:n AS bigint)), 12, '0'))::uuid;",
+			"update", "UPDATE profiles SET bio = 'pgbench ' || CAST(:n AS text) WHERE user_id = ('" + BENCH_ID_PREFIX
+					+ "' || lpad(to_hex(CAST(:n AS bigint)), 12, '0'))::uuid;");
 
 	static final String PASSWORD = "bench password long enough";
 
@@ -102,9 +113,18 @@ public final class Benchmark {
 
 	private final LocalStack stack;
 
-	private Benchmark(Options options, LocalStack stack) {
+	private final List<String> jvmOptions;
+
+	private final Path log;
+
+	/** The floor's rates by scenario ("read 32", ...), for the chart. */
+	private final Map<String, Double> floorRates = new HashMap<>();
+
+	private Benchmark(Options options, LocalStack stack, List<String> jvmOptions, Path log) {
 		this.options = options;
 		this.stack = stack;
+		this.jvmOptions = jvmOptions;
+		this.log = log;
 	}
 
 	/**
@@ -113,7 +133,7 @@ public final class Benchmark {
 	 */
 	enum Measure {
 
-		PROPAGATION("propagation"), BULK("bulk"), READS("reads"), WRITES("writes"), MEMORY("memory"),
+		PROPAGATION("propagation"), BULK("bulk"), READS("reads"), WRITES("writes"), FLOOR("floor"), MEMORY("memory"),
 		START_UP("start-up");
 
 		final String argument;
@@ -219,10 +239,11 @@ public final class Benchmark {
 		Files.deleteIfExists(log);
 		String javaOptions = System.getenv().getOrDefault("TANDEM_JAVA_OPTS",
 				String.join(" ", LocalStack.DEFAULT_JAVA_OPTIONS));
+		List<String> jvmOptions = List.of(javaOptions.trim().split("\\s+"));
 		LocalStack.Settings settings = new LocalStack.Settings(data, LocalStack.freePort(), LocalStack.freePort(),
 				LocalStack.freePort(), LocalStack.freePort(),
 				LocalStack.jar(repository.resolve("identity-service/target")),
-				LocalStack.jar(repository.resolve("profile-service/target")), List.of(javaOptions.trim().split("\\s+")),
+				LocalStack.jar(repository.resolve("profile-service/target")), jvmOptions,
 				// Cheap password hashing for the benchmark only, so hashing cost does not hide the pipeline.
 				Map.of("identity", List.of("--tandem.passwords.argon2.memory-kib=1024",
 						"--tandem.passwords.argon2.iterations=1", "--tandem.admin.username=root",
@@ -233,7 +254,7 @@ public final class Benchmark {
 						"--tandem.reconciliation.initial-delay=2h")));
 		System.out.println("Starting Tandem (data in " + data + ") ...");
 		try (LocalStack stack = LocalStack.start(settings, line -> append(log, line))) {
-			new Benchmark(options, stack).run();
+			new Benchmark(options, stack, jvmOptions, log).run();
 		}
 		finally {
 			LocalStack.deleteRecursively(data);
@@ -259,7 +280,8 @@ public final class Benchmark {
 			bulk(WARM_UP_ID_PREFIX, "warm-bulk", options.bulkUsers() / 5, Import.WARM_UP);
 			bulk(BENCH_ID_PREFIX, "bulk", options.bulkUsers(), Import.MEASURED);
 		}
-		else if (options.includes(Measure.READS) || options.includes(Measure.WRITES)) {
+		else if (options.includes(Measure.READS) || options.includes(Measure.WRITES)
+				|| options.includes(Measure.FLOOR)) {
 			bulk(BENCH_ID_PREFIX, "bulk", options.bulkUsers(), Import.USERS_ONLY);
 		}
 		if (options.includes(Measure.READS) || options.includes(Measure.WRITES)) {
@@ -271,6 +293,9 @@ public final class Benchmark {
 			for (int connections : options.includes(Measure.WRITES) ? new int[] { 32, 128 } : new int[0]) {
 				writes(tokens, connections);
 			}
+		}
+		if (options.includes(Measure.FLOOR)) {
+			floor();
 		}
 		if (options.includes(Measure.MEMORY)) {
 			memory();
@@ -552,8 +577,7 @@ public final class Benchmark {
 		System.out.printf("Reads at %d connections ...%n", connections);
 		Load.Result service = Load.run("GET /api/profiles/me", profile(), connections, options.warmUp(),
 				options.measured(), "GET", tokens);
-		double database = pgbench("select", "SELECT * FROM profiles WHERE user_id = ('" + BENCH_ID_PREFIX
-				+ "' || lpad(to_hex(CAST(:n AS bigint)), 12, '0'))::uuid;", connections);
+		double database = pgbench("select", connections);
 		loads.add(service);
 		double ratio = service.requestsPerSecond() / database;
 		rows.add(new Row("reads, " + connections + " connections (" + service.errors() + " errors)",
@@ -572,8 +596,7 @@ public final class Benchmark {
 		System.out.printf("Writes at %d connections ...%n", connections);
 		Load.Result service = Load.run("PATCH /api/profiles/me", profile(), connections, options.warmUp(),
 				options.measured(), "PATCH", tokens);
-		double database = pgbench("update", "UPDATE profiles SET bio = 'pgbench ' || CAST(:n AS text) WHERE user_id = ('"
-				+ BENCH_ID_PREFIX + "' || lpad(to_hex(CAST(:n AS bigint)), 12, '0'))::uuid;", connections);
+		double database = pgbench("update", connections);
 		loads.add(service);
 		double ratio = service.requestsPerSecond() / database;
 		rows.add(new Row("writes, " + connections + " connections (" + service.errors() + " errors)",
@@ -586,8 +609,65 @@ public final class Benchmark {
 		csv("pgbench_update_" + connections + "_tps", database);
 	}
 
+	/**
+	 * The stack alone: bench-floor, the same reads and writes as one statement each through the services' own web
+	 * and database stack (Spring Boot WebFlux, Spring Data R2DBC, r2dbc-postgresql, the same pool) with nothing else:
+	 * no token (its bearer is the user id), no security filters, no metrics, no schema, no event. Started as the
+	 * services are, with their JVM options but no ahead-of-time cache (only its start would differ), warmed up as they
+	 * are, and loaded by the same wrk script next to pgbench at the same concurrency. What it reaches next to pgbench
+	 * is the stack's share; the service's rate next to its rate is what the service's own work leaves.
+	 */
+	private void floor() throws Exception {
+		PostgresServer.Database database = stack.postgres().database("profile");
+		List<String> userIds = IntStream.rangeClosed(1, options.tokenUsers())
+			.mapToObj(n -> benchId(n).toString())
+			.toList();
+		try (ServiceProcess floor = ServiceProcess.start("floor",
+				LocalStack.jar(options.repository().resolve("bench-floor/target")), LocalStack.freePort(), jvmOptions,
+				List.of("--spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:" + stack.postgres().port() + "/"
+						+ database.name(), "--spring.r2dbc.username=" + database.username(),
+						"--spring.r2dbc.password=" + database.password()),
+				line -> append(log, "floor    | " + line))) {
+			floor.awaitReady(Duration.ofSeconds(60));
+			System.out.printf("Warming up the stack alone (bench-floor) for %d s ...%n",
+					options.jitWarmUp().toSeconds() * 2);
+			Load.run("warm-up floor reads", floor.baseUrl(), 64, Duration.ZERO, options.jitWarmUp(), "GET", userIds);
+			Load.run("warm-up floor writes", floor.baseUrl(), 64, Duration.ZERO, options.jitWarmUp(), "PATCH", userIds);
+			for (String kind : List.of("reads", "writes")) {
+				for (int connections : new int[] { 32, 128 }) {
+					System.out.printf("The stack alone, %s at %d connections ...%n", kind, connections);
+					boolean reads = kind.equals("reads");
+					Load.Result alone = Load.run(kind + " alone", floor.baseUrl(), connections, options.warmUp(),
+							options.measured(), reads ? "GET" : "PATCH", userIds);
+					String statement = reads ? "select" : "update";
+					double limit = pgbench.containsKey(statement + " " + connections)
+							? pgbench.get(statement + " " + connections) : pgbench(statement, connections);
+					Load.@Nullable Result service = loads.stream()
+						.filter(load -> load.connections() == connections
+								&& load.name().startsWith(reads ? "GET" : "PATCH"))
+						.findFirst()
+						.orElse(null);
+					rows.add(new Row(kind + ", the stack alone (bench-floor), " + connections + " connections ("
+							+ alone.errors() + " errors)",
+							String.format(Locale.ROOT, "%.0f req/s, p50 %.1f ms, p99 %.1f ms; pgbench %.0f tps; ratio %.0f %%%s",
+									alone.requestsPerSecond(), alone.p50Millis(), alone.p99Millis(), limit,
+									alone.requestsPerSecond() / limit * 100,
+									service == null ? ""
+											: String.format(Locale.ROOT, "; the service %.0f %% of it",
+													service.requestsPerSecond() / alone.requestsPerSecond() * 100)),
+							"(the stack's own share)", "-"));
+					floorRates.put((reads ? "read " : "write ") + connections, alone.requestsPerSecond());
+					csv("floor_" + kind + "_" + connections + "_per_s", alone.requestsPerSecond());
+					csv("floor_" + kind + "_" + connections + "_p99_ms", alone.p99Millis());
+					csv("floor_" + kind + "_" + connections + "_errors", alone.errors());
+				}
+			}
+		}
+	}
+
 	/** pgbench on the profile database: the same statement, prepared, at the same concurrency. */
-	private double pgbench(String name, String statement, int connections) throws Exception {
+	private double pgbench(String name, int connections) throws Exception {
+		String statement = PGBENCH_STATEMENTS.get(name);
 		Path script = Files.createTempFile("pgbench-" + name, ".sql");
 		String output;
 		try {
@@ -763,6 +843,9 @@ public final class Benchmark {
 		chart.addSeries("profile-service", scenarios, loads.stream().map(Load.Result::requestsPerSecond).toList());
 		chart.addSeries("pgbench", scenarios, List.of(pgbench.get("select 32"), pgbench.get("select 128"),
 				pgbench.get("update 32"), pgbench.get("update 128")));
+		if (floorRates.size() == scenarios.size()) {
+			chart.addSeries("the stack alone (bench-floor)", scenarios, scenarios.stream().map(floorRates::get).toList());
+		}
 		BitmapEncoder.saveBitmap(chart, options.results().resolve("throughput.png").toString(),
 				BitmapEncoder.BitmapFormat.PNG);
 		System.out.println(written + ", throughput.png");
