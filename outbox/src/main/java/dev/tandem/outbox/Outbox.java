@@ -68,7 +68,7 @@ public class Outbox {
 		}
 		// Read from the subscriber's context: the request's (or the consumed batch's) observation is there.
 		return Mono.deferContextual(context -> insert(messages, traces == null ? null : traces.current(context)))
-			.then(wakeUps.afterCommit());
+			.then(wakeUps.wakeOnceCommitted());
 	}
 
 	/**
@@ -92,7 +92,7 @@ public class Outbox {
 			return parameters.apply(statement).map(row -> row.get("changed", Long.class)).one();
 		})
 			.map(changed -> changed != null && changed > 0)
-			.flatMap(changed -> changed && !messages.isEmpty() ? wakeUps.afterCommit().thenReturn(true)
+			.flatMap(changed -> changed && !messages.isEmpty() ? wakeUps.wakeOnceCommitted().thenReturn(true)
 					: Mono.just(changed));
 	}
 

@@ -1,5 +1,6 @@
 package dev.tandem.outbox;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -21,9 +22,10 @@ import org.springframework.transaction.reactive.TransactionSynchronizationManage
  * <p>Not a {@code NOTIFY} inside the change's own transaction. PostgreSQL puts the notifications of committing
  * transactions in order by holding one lock for the whole server (every database on it) from before a commit's log
  * flush to after it, so every transaction that notifies waits for the flushes of all the others: with durable commits,
- * writers that notify commit one at a time. The same profile edits ran at about 2 000 a second with a notification in each and 8 700 without
- * (docs/benchmarks.md, item 52). The notification here is in a transaction that writes nothing durable, committed
- * without waiting for the disk, so it holds that lock only for a moment.
+ * writers that notify commit one at a time. The profile edit's statements ran at 1 900 to 2 700 a second with a
+ * notification in each and 7 600 to 9 400 without (docs/benchmarks.md, item 52). The notification here is in a
+ * transaction that writes nothing durable, committed without waiting for the disk, so it holds that lock only for a
+ * moment.
  *
  * <p>A wake-up is a hint, never the guarantee: one lost (a crash between the commit and it, the database away) leaves
  * the event in the queue, where the relay's poll ({@code tandem.outbox.poll-interval}) finds it.
@@ -35,6 +37,8 @@ public final class RelayWakeUps {
 	/** Sent in a transaction of its own, whose commit does not wait for the disk: it changed nothing durable. */
 	private static final String NOTIFY = "select pg_notify('" + OutboxRelay.CHANNEL
 			+ "', ''), set_config('synchronous_commit', 'off', true)";
+
+	private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final int IDLE = 0;
 
@@ -61,7 +65,7 @@ public final class RelayWakeUps {
 	 * Wakes the relay when the caller's transaction commits, or at once if the caller runs in none: then the
 	 * statement that appended has committed by the time it answered. A transaction rolled back wakes nobody.
 	 */
-	Mono<Void> afterCommit() {
+	Mono<Void> wakeOnceCommitted() {
 		return TransactionSynchronizationManager.forCurrentTransaction()
 			.filter(TransactionSynchronizationManager::isSynchronizationActive)
 			.doOnNext(transaction -> transaction.registerSynchronization(new AtCommit()))
@@ -87,12 +91,22 @@ public final class RelayWakeUps {
 		}
 	}
 
-	/** Sends one notification; subscribed on its own, outside the context of the change that asked for it. */
+	/**
+	 * Sends one notification; subscribed on its own, outside the context of the change that asked for it. A
+	 * notification that does not come back in time (a connection whose peer vanished) counts as sent, so the next
+	 * commit's wake-up is not held behind it.
+	 */
 	private void notifyRelay() {
-		database.sql(NOTIFY).then().subscribe(null, failure -> {
-			log.debug("Could not notify the outbox relay; its poll will find the events: {}", failure.toString());
+		try {
+			database.sql(NOTIFY).then().timeout(NOTIFY_TIMEOUT).subscribe(null, failure -> {
+				log.debug("Could not notify the outbox relay; its poll will find the events: {}", failure.toString());
+				sent();
+			}, this::sent);
+		}
+		catch (RuntimeException ex) {
+			log.debug("Could not notify the outbox relay; its poll will find the events: {}", ex.toString());
 			sent();
-		}, this::sent);
+		}
 	}
 
 	/** One more if commits came while it was on its way: their events may have missed the relay's round. */

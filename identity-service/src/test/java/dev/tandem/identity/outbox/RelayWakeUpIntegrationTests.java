@@ -9,9 +9,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.tandem.events.EventEnvelope;
 import dev.tandem.events.user.UserEvents;
@@ -41,6 +43,8 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.connection.SingleConnectionFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,8 +117,18 @@ class RelayWakeUpIntegrationTests {
 	void aChangeOnAReplicaThatDoesNotRelayNotifiesTheRelayingOneOnlyOnceItHasCommitted() throws SQLException {
 		Outbox outbox = new Outbox(database, null, new RelayWakeUps(null, notifier));
 
-		List<PGNotification> beforeCommit = outbox.appendAll(List.of(message(UUID.randomUUID())))
-			.then(Mono.fromCallable(() -> notifications(1_000)).subscribeOn(Schedulers.boundedElastic()))
+		List<PGNotification> beforeCommit = new CopyOnWriteArrayList<>();
+		outbox.appendAll(List.of(message(UUID.randomUUID())))
+			// Looked for as the commit begins, after anything the append may have set off or registered for it.
+			.then(TransactionSynchronizationManager.forCurrentTransaction())
+			.doOnNext(transaction -> transaction.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public Mono<Void> beforeCommit(boolean readOnly) {
+					return Mono.fromCallable(() -> beforeCommit.addAll(notificationsDuring(Duration.ofSeconds(1))))
+						.subscribeOn(Schedulers.boundedElastic())
+						.then();
+				}
+			}))
 			.as(transactions::transactional)
 			.block();
 
@@ -131,7 +145,7 @@ class RelayWakeUpIntegrationTests {
 			.as(transactions::transactional)
 			.block()).hasMessage("the change fails after its event");
 
-		assertThat(notifications(1_000)).isEmpty();
+		assertThat(notificationsDuring(Duration.ofSeconds(1))).isEmpty();
 	}
 
 	@Test
@@ -159,7 +173,8 @@ class RelayWakeUpIntegrationTests {
 
 			new Outbox(database, null, new RelayWakeUps(hourly, notifier)).appendAll(List.of(message(own))).block();
 			await().atMost(Duration.ofSeconds(5)).until(() -> OutboxQueue.publishedAllOf(database, own));
-			assertThat(notifications(500)).as("its own relay is woken without a notification").isEmpty();
+			assertThat(notificationsDuring(Duration.ofMillis(500))).as("its own relay is woken without a notification")
+				.isEmpty();
 
 			new Outbox(database, null, new RelayWakeUps(null, notifier)).appendAll(List.of(message(other))).block();
 			await().atMost(Duration.ofSeconds(5)).until(() -> OutboxQueue.publishedAllOf(database, other));
@@ -171,13 +186,17 @@ class RelayWakeUpIntegrationTests {
 		await().atMost(Duration.ofSeconds(15)).until(relay::isLeader);
 	}
 
-	/** The notifier's notifications that reached the listener within {@code waitMillis}. */
-	private List<PGNotification> notifications(int waitMillis) throws SQLException {
-		PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(waitMillis);
-		return received == null ? List.of()
-				: Arrays.stream(received).filter(notification -> notification.getPID() == notifierPid).toList();
+	/** Every notification of the notifier that reaches the listener during {@code window}. */
+	private List<PGNotification> notificationsDuring(Duration window) throws SQLException {
+		Instant end = Instant.now().plus(window);
+		List<PGNotification> received = new ArrayList<>();
+		while (Instant.now().isBefore(end)) {
+			received.addAll(notifications(100));
+		}
+		return received;
 	}
 
+	/** The notifier's notifications, as soon as one reaches the listener within {@code timeout}; none if none did. */
 	private List<PGNotification> notificationsWithin(Duration timeout) throws SQLException {
 		Instant end = Instant.now().plus(timeout);
 		List<PGNotification> received = notifications(100);
@@ -185,6 +204,13 @@ class RelayWakeUpIntegrationTests {
 			received = notifications(100);
 		}
 		return received;
+	}
+
+	/** The notifier's notifications among those that reach the listener within {@code waitMillis}. */
+	private List<PGNotification> notifications(int waitMillis) throws SQLException {
+		PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(waitMillis);
+		return received == null ? List.of()
+				: Arrays.stream(received).filter(notification -> notification.getPID() == notifierPid).toList();
 	}
 
 	private static OutboxMessage message(UUID userId) {
