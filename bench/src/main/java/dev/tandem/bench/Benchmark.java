@@ -133,7 +133,7 @@ public final class Benchmark {
 	 */
 	enum Measure {
 
-		PROPAGATION("propagation"), BULK("bulk"), READS("reads"), WRITES("writes"), FLOOR("floor"), MEMORY("memory"),
+		PROPAGATION("propagation"), BULK("bulk"), READS("reads"), WRITES("writes"), MEMORY("memory"), FLOOR("floor"),
 		START_UP("start-up");
 
 		final String argument;
@@ -294,11 +294,12 @@ public final class Benchmark {
 				writes(tokens, connections);
 			}
 		}
-		if (options.includes(Measure.FLOOR)) {
-			floor();
-		}
 		if (options.includes(Measure.MEMORY)) {
 			memory();
+		}
+		// After the services' memory, which is read as their own load ends, and before their restarts.
+		if (options.includes(Measure.FLOOR)) {
+			floor();
 		}
 		if (options.includes(Measure.START_UP)) {
 			startUp();
@@ -702,9 +703,11 @@ public final class Benchmark {
 	 * (the heaps, compiled code, stacks), which the load moves.
 	 */
 	private void memory() throws IOException, InterruptedException {
-		// A run of memory alone measures services that had no load: a figure, but not the one the target is for.
+		// A run of memory alone measures services that had no load: a figure, but not the one the target is for. The
+		// floor's run imports the bulk's users before it.
 		boolean loaded = options.includes(Measure.PROPAGATION) || options.includes(Measure.BULK)
-				|| options.includes(Measure.READS) || options.includes(Measure.WRITES);
+				|| options.includes(Measure.READS) || options.includes(Measure.WRITES)
+				|| options.includes(Measure.FLOOR);
 		Map<String, Resident> afterLoad = new HashMap<>();
 		for (String name : List.of("identity", "profile")) {
 			afterLoad.put(name, Resident.of(stack.service(name).pid()));

@@ -54,7 +54,7 @@ class BenchmarkOptionsTests {
 
 	@Test
 	void listingEveryMeasureIsAWholeRun() {
-		Options options = Options.of(new String[] { "--only", "propagation,bulk,reads,writes,floor,memory,start-up" },
+		Options options = Options.of(new String[] { "--only", "propagation,bulk,reads,writes,memory,floor,start-up" },
 				REPOSITORY);
 
 		assertThat(options.whole()).isTrue();
