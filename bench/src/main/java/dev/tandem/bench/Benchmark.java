@@ -582,8 +582,7 @@ public final class Benchmark {
 		loads.add(service);
 		double ratio = service.requestsPerSecond() / database;
 		rows.add(new Row("reads, " + connections + " connections (" + service.errors() + " errors)",
-				String.format(Locale.ROOT, "%.0f req/s, p50 %.1f ms, p99 %.1f ms; pgbench %.0f tps; ratio %.0f %%",
-						service.requestsPerSecond(), service.p50Millis(), service.p99Millis(), database, ratio * 100),
+				figure(service, database),
 				connections == 32 ? ">= 40 % of pgbench, p99 <= 20 ms" : ">= 40 % of pgbench",
 				verdict(ratio >= 0.4 && service.errors() == 0 && (connections != 32 || service.p99Millis() <= 20))));
 		csv("reads_" + connections + "_per_s", service.requestsPerSecond());
@@ -601,8 +600,7 @@ public final class Benchmark {
 		loads.add(service);
 		double ratio = service.requestsPerSecond() / database;
 		rows.add(new Row("writes, " + connections + " connections (" + service.errors() + " errors)",
-				String.format(Locale.ROOT, "%.0f req/s, p50 %.1f ms, p99 %.1f ms; pgbench %.0f tps; ratio %.0f %%",
-						service.requestsPerSecond(), service.p50Millis(), service.p99Millis(), database, ratio * 100),
+				figure(service, database),
 				">= 30 % of pgbench", verdict(ratio >= 0.3 && service.errors() == 0)));
 		csv("writes_" + connections + "_per_s", service.requestsPerSecond());
 		csv("writes_" + connections + "_p99_ms", service.p99Millis());
@@ -641,8 +639,7 @@ public final class Benchmark {
 					Load.Result alone = Load.run(kind + " alone", floor.baseUrl(), connections, options.warmUp(),
 							options.measured(), reads ? "GET" : "PATCH", userIds);
 					String statement = reads ? "select" : "update";
-					double limit = pgbench.containsKey(statement + " " + connections)
-							? pgbench.get(statement + " " + connections) : pgbench(statement, connections);
+					double limit = pgbench(statement, connections);
 					Load.@Nullable Result service = loads.stream()
 						.filter(load -> load.connections() == connections
 								&& load.name().startsWith(reads ? "GET" : "PATCH"))
@@ -650,12 +647,9 @@ public final class Benchmark {
 						.orElse(null);
 					rows.add(new Row(kind + ", the stack alone (bench-floor), " + connections + " connections ("
 							+ alone.errors() + " errors)",
-							String.format(Locale.ROOT, "%.0f req/s, p50 %.1f ms, p99 %.1f ms; pgbench %.0f tps; ratio %.0f %%%s",
-									alone.requestsPerSecond(), alone.p50Millis(), alone.p99Millis(), limit,
-									alone.requestsPerSecond() / limit * 100,
-									service == null ? ""
-											: String.format(Locale.ROOT, "; the service %.0f %% of it",
-													service.requestsPerSecond() / alone.requestsPerSecond() * 100)),
+							figure(alone, limit) + (service == null ? ""
+									: String.format(Locale.ROOT, "; the service %.0f %% of it",
+											service.requestsPerSecond() / alone.requestsPerSecond() * 100)),
 							"(the stack's own share)", "-"));
 					floorRates.put((reads ? "read " : "write ") + connections, alone.requestsPerSecond());
 					csv("floor_" + kind + "_" + connections + "_per_s", alone.requestsPerSecond());
@@ -666,8 +660,22 @@ public final class Benchmark {
 		}
 	}
 
-	/** pgbench on the profile database: the same statement, prepared, at the same concurrency. */
+	/** A load's figures next to pgbench's rate for the same statement and concurrency. */
+	private static String figure(Load.Result load, double pgbenchRate) {
+		return String.format(Locale.ROOT, "%.0f req/s, p50 %.1f ms, p99 %.1f ms; pgbench %.0f tps; ratio %.0f %%",
+				load.requestsPerSecond(), load.p50Millis(), load.p99Millis(), pgbenchRate,
+				load.requestsPerSecond() / pgbenchRate * 100);
+	}
+
+	/**
+	 * pgbench on the profile database: the same statement, prepared, at the same concurrency; run once per statement
+	 * and concurrency, so the service and the stack alone are set against the same figure.
+	 */
 	private double pgbench(String name, int connections) throws Exception {
+		Double measured = pgbench.get(name + " " + connections);
+		if (measured != null) {
+			return measured;
+		}
 		String statement = PGBENCH_STATEMENTS.get(name);
 		Path script = Files.createTempFile("pgbench-" + name, ".sql");
 		String output;
